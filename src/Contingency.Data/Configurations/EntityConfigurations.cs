@@ -1,0 +1,109 @@
+namespace Contingency.Data.Configurations;
+
+using Contingency.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+internal sealed class CareProgramConfiguration : IEntityTypeConfiguration<CareProgram>
+{
+    public void Configure(EntityTypeBuilder<CareProgram> b)
+    {
+        b.ToTable("Programs");
+        b.HasKey(p => p.Id);
+        b.Property(p => p.Id).HasMaxLength(40);
+        b.Property(p => p.Name).HasMaxLength(200);
+        b.Property(p => p.TimeZone).HasMaxLength(64);
+        b.Property(p => p.Currency).HasMaxLength(3);
+        b.Property(p => p.SessionRate).HasPrecision(18, 2);
+        b.Property(p => p.PremiumRate).HasPrecision(18, 2);
+        b.Property(p => p.SigningBonus).HasPrecision(18, 2);
+        b.Property(p => p.PaymentWeekday).HasConversion<string>().HasMaxLength(9);
+        b.Property(p => p.Weeks).IsConcurrencyToken();
+        b.Ignore(p => p.EndsOn);
+        b.Ignore(p => p.Zone);
+    }
+}
+
+internal sealed class ProviderConfiguration : IEntityTypeConfiguration<Provider>
+{
+    public void Configure(EntityTypeBuilder<Provider> b)
+    {
+        b.HasKey(p => p.Id);
+        b.Property(p => p.Id).HasMaxLength(40);
+        b.Property(p => p.Name).HasMaxLength(200);
+        b.Property(p => p.Npi).HasMaxLength(10);
+        b.Property(p => p.LicenseType).HasMaxLength(8);
+        b.Property(p => p.LicenseNumber).HasMaxLength(64);
+        b.Property(p => p.Email).HasMaxLength(254);
+        b.Property(p => p.Region).HasMaxLength(100);
+        b.Property(p => p.Status).HasMaxLength(16);
+        b.HasIndex(p => p.Npi).IsUnique();
+        b.HasIndex(p => new { p.Region, p.LicenseType });
+        b.HasIndex(p => new { p.Name, p.Id });
+    }
+}
+
+internal sealed class CommitmentConfiguration : IEntityTypeConfiguration<Commitment>
+{
+    public void Configure(EntityTypeBuilder<Commitment> b)
+    {
+        b.HasKey(c => c.Id);
+        b.Property(c => c.Id).HasMaxLength(40);
+        b.Property(c => c.ProgramId).HasMaxLength(40);
+        b.Property(c => c.ProviderId).HasMaxLength(40);
+        b.Property(c => c.ActiveInProgramId).HasMaxLength(40);
+        b.Property(c => c.Status).HasMaxLength(16);
+        b.Property(c => c.WithdrawalReason).HasMaxLength(500);
+        b.HasOne<CareProgram>().WithMany().HasForeignKey(c => c.ProgramId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Provider>().WithMany().HasForeignKey(c => c.ProviderId).OnDelete(DeleteBehavior.Restrict);
+        // One active commitment per provider and program; withdrawn ones carry null and do not collide.
+        b.HasIndex(c => new { c.ProviderId, c.ActiveInProgramId }).IsUnique();
+        b.HasIndex(c => c.ProgramId);
+        b.Property(c => c.Status).IsConcurrencyToken();
+        b.Ignore(c => c.PlannedEndsOn);
+        b.Ignore(c => c.Weekdays);
+        b.Ignore(c => c.Pattern);
+    }
+}
+
+internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appointment>
+{
+    public void Configure(EntityTypeBuilder<Appointment> b)
+    {
+        b.HasKey(a => a.Id);
+        b.Property(a => a.Id).HasMaxLength(40);
+        b.Property(a => a.ProgramId).HasMaxLength(40);
+        b.Property(a => a.ProviderId).HasMaxLength(40);
+        b.Property(a => a.CommitmentId).HasMaxLength(40);
+        b.Property(a => a.RescheduledFromId).HasMaxLength(40);
+        b.Property(a => a.RescheduledToId).HasMaxLength(40);
+        b.Property(a => a.Status).HasMaxLength(16);
+        b.Property(a => a.Kind).HasMaxLength(16);
+        b.Property(a => a.MemberRef).HasMaxLength(64);
+        b.Property(a => a.Modality).HasMaxLength(16);
+        b.Property(a => a.CancelReason).HasMaxLength(500);
+        b.Property(a => a.CancelInitiatedBy).HasMaxLength(16);
+        b.HasOne<CareProgram>().WithMany().HasForeignKey(a => a.ProgramId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Provider>().WithMany().HasForeignKey(a => a.ProviderId).OnDelete(DeleteBehavior.Restrict);
+        b.HasOne<Commitment>().WithMany().HasForeignKey(a => a.CommitmentId).OnDelete(DeleteBehavior.Restrict);
+        // The double-booking guard: at most one appointment holds a provider's slot. Released
+        // appointments carry null, which unique indexes do not compare (SQL Server gets a filter).
+        b.HasIndex(a => new { a.ProviderId, a.HeldSlot }).IsUnique();
+        // Capacity and free-slot search read held appointments by program and local day.
+        b.HasIndex(a => new { a.ProgramId, a.LocalDate, a.ProviderId, a.HeldSlot });
+        b.HasIndex(a => a.CommitmentId);
+        b.Property(a => a.Status).IsConcurrencyToken();
+        b.Ignore(a => a.HoldsSlot);
+    }
+}
+
+internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<IdempotencyRecord>
+{
+    public void Configure(EntityTypeBuilder<IdempotencyRecord> b)
+    {
+        b.HasKey(r => r.Key);
+        b.Property(r => r.Key).HasMaxLength(300);
+        b.Property(r => r.RequestHash).HasMaxLength(64);
+        b.Property(r => r.ResourceId).HasMaxLength(40);
+    }
+}

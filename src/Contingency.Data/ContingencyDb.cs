@@ -1,0 +1,31 @@
+namespace Contingency.Data;
+
+using Contingency.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+
+public sealed class ContingencyDb(DbContextOptions<ContingencyDb> options) : DbContext(options)
+{
+    public DbSet<CareProgram> Programs => Set<CareProgram>();
+    public DbSet<Provider> Providers => Set<Provider>();
+    public DbSet<Commitment> Commitments => Set<Commitment>();
+    public DbSet<Appointment> Appointments => Set<Appointment>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(ContingencyDb).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // SQLite has no instant type and cannot compare or order EF's text form of DateTimeOffset.
+        // Instants are UTC throughout, so there they are stored as UTC ticks: exact, ordered, indexable.
+        if (Database.IsSqlite())
+        {
+            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+        }
+    }
+
+    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
+        v => v.UtcTicks,
+        v => new DateTimeOffset(v, TimeSpan.Zero));
+}

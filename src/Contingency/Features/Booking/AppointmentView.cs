@@ -1,0 +1,16 @@
+namespace Contingency.Features.Booking;
+
+using Contingency.Data.Calendar;
+using Contingency.Data.Entities;
+
+public sealed record AppointmentView(
+    string Id, string ProgramId, string ProviderId, string CommitmentId, DateTimeOffset Start, DateTimeOffset End,
+    string Status, string Kind, string MemberRef, string? Modality, DateOnly? PreviousVisitOn, DateOnly? FollowUpDueBy,
+    bool? TimelyAccessMet, string? CancelReason, string? CancelInitiatedBy, string? RescheduledFromId, string? RescheduledToId)
+{
+    /// <summary>Instants are shown with the offset in force at that moment in the program's zone.</summary>
+    public static AppointmentView From(Appointment a, ProgramZone zone) => new(
+        a.Id, a.ProgramId, a.ProviderId, a.CommitmentId, zone.ToLocal(a.Start), zone.ToLocal(a.End), a.Status, a.Kind,
+        a.MemberRef, a.Modality, a.PreviousVisitOn, a.FollowUpDueBy, a.TimelyAccessMet, a.CancelReason,
+        a.CancelInitiatedBy, a.RescheduledFromId, a.RescheduledToId);
+}

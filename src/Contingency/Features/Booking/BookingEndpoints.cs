@@ -1,0 +1,40 @@
+namespace Contingency.Features.Booking;
+
+using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+public static class BookingEndpoints
+{
+    public static RouteGroupBuilder MapBooking(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/appointments").WithTags("Appointments");
+
+        group.MapPost("/", async Task<Created<AppointmentView>> (BookBody body, [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+            ISender sender, CancellationToken ct) =>
+        {
+            var appointment = await sender.Send(Book.From(body, idempotencyKey), ct);
+            return TypedResults.Created($"/api/appointments/{appointment.Id}", appointment);
+        }).WithSummary("Book a member into a provider's slot");
+
+        group.MapGet("/{id}", async Task<Ok<AppointmentView>> (string id, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new GetAppointment(id), ct))).WithSummary("Get an appointment");
+
+        group.MapPost("/{id}/cancel", async Task<Ok<AppointmentView>> (string id, CancelBody body, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new Cancel(id, body.Reason, body.InitiatedBy), ct))).WithSummary("Cancel a booked appointment");
+
+        group.MapPost("/{id}/complete", async Task<Ok<AppointmentView>> (string id, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new Complete(id), ct))).WithSummary("Record that the session took place");
+
+        group.MapPost("/{id}/no-show", async Task<Ok<AppointmentView>> (string id, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new NoShow(id), ct))).WithSummary("Record that the member did not come");
+
+        group.MapPost("/{id}/reschedule", async Task<Created<AppointmentView>> (string id, RescheduleBody body, ISender sender, CancellationToken ct) =>
+        {
+            var appointment = await sender.Send(new Reschedule(id, body.ProviderId, body.Start), ct);
+            return TypedResults.Created($"/api/appointments/{appointment.Id}", appointment);
+        }).WithSummary("Move a booked appointment to another slot, atomically");
+
+        return group;
+    }
+}

@@ -1,0 +1,33 @@
+namespace Contingency.Features.Booking;
+
+using Contingency.Data;
+using FluentValidation;
+using Mediator;
+
+public sealed record CancelBody(string? Reason, string? InitiatedBy);
+
+public sealed record Cancel(string AppointmentId, string? Reason, string? InitiatedBy) : ICommand<AppointmentView>;
+
+public sealed class CancelValidator : AbstractValidator<Cancel>
+{
+    public static readonly string[] Initiators = ["member", "provider", "plan"];
+
+    public CancelValidator()
+    {
+        RuleFor(c => c.Reason).MaximumLength(500);
+        RuleFor(c => c.InitiatedBy).NotEmpty().Must(i => Initiators.Contains(i))
+            .WithMessage("initiatedBy is member, provider or plan.");
+    }
+}
+
+public sealed class CancelHandler(ContingencyDb db, TimeProvider clock, ILogger<CancelHandler> log) : ICommandHandler<Cancel, AppointmentView>
+{
+    public async ValueTask<AppointmentView> Handle(Cancel cmd, CancellationToken ct)
+    {
+        var (appointment, program) = await Transitions.LoadAsync(db, cmd.AppointmentId, ct);
+        appointment.Cancel(cmd.Reason?.Trim() ?? "", cmd.InitiatedBy!, clock.GetUtcNow());
+        await Transitions.SaveAsync(db, appointment, ct);
+        log.LogInformation("Appointment {AppointmentId} cancelled by {InitiatedBy}", appointment.Id, cmd.InitiatedBy);
+        return AppointmentView.From(appointment, program.Zone);
+    }
+}

@@ -1,0 +1,61 @@
+namespace Contingency.Features.Booking;
+
+using Contingency.Data;
+using Contingency.Data.Entities;
+using Contingency.Infrastructure;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+public sealed record RescheduleBody(string? ProviderId, DateTimeOffset? Start);
+
+public sealed record Reschedule(string AppointmentId, string? ProviderId, DateTimeOffset? Start) : ICommand<AppointmentView>;
+
+public sealed class RescheduleValidator : AbstractValidator<Reschedule>
+{
+    public RescheduleValidator()
+    {
+        RuleFor(c => c.ProviderId).NotEmpty();
+        RuleFor(c => c.Start).NotNull();
+    }
+}
+
+/// <summary>
+/// Books the new slot and cancels the old appointment in one SaveChanges, i.e. one transaction:
+/// if the new slot is taken, or the old appointment changed meanwhile, nothing changes.
+/// </summary>
+public sealed class RescheduleHandler(ContingencyDb db, TimeProvider clock, ILogger<RescheduleHandler> log)
+    : ICommandHandler<Reschedule, AppointmentView>
+{
+    public async ValueTask<AppointmentView> Handle(Reschedule cmd, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        var old = await db.Appointments.FindAsync([cmd.AppointmentId], ct) ?? throw new NotFoundException("appointment", cmd.AppointmentId);
+        if (old.Status != Appointment.Booked)
+            throw new ConflictException(ErrorCodes.InvalidTransition, $"Cannot reschedule an appointment that is {old.Status}.");
+
+        var (replacement, zone) = await SlotBooking.NewAppointmentAsync(db, cmd.ProviderId!, cmd.Start!.Value, old.MemberRef,
+            old.Kind, old.PreviousVisitOn, old.Modality, now, ct);
+        if (replacement.ProviderId == old.ProviderId && replacement.Start == old.Start)
+            throw SlotBooking.SlotTaken(old.ProviderId, zone.ToLocal(old.Start));
+
+        old.RescheduleTo(replacement, now);
+        db.Appointments.Add(replacement);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            db.ChangeTracker.Clear();
+            throw SlotBooking.SlotTaken(replacement.ProviderId, zone.ToLocal(replacement.Start));
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            throw new ConflictException(ErrorCodes.InvalidTransition, "The appointment changed while it was being rescheduled.");
+        }
+        log.LogInformation("Appointment {AppointmentId} rescheduled to {ReplacementId}", old.Id, replacement.Id);
+        return AppointmentView.From(replacement, zone);
+    }
+}

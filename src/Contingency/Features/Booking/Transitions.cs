@@ -1,0 +1,34 @@
+namespace Contingency.Features.Booking;
+
+using Contingency.Data;
+using Contingency.Data.Entities;
+using Microsoft.EntityFrameworkCore;
+
+/// <summary>Loading an appointment for a transition and saving it with its status as concurrency token.</summary>
+internal static class Transitions
+{
+    public static async Task<(Appointment Appointment, CareProgram Program)> LoadAsync(ContingencyDb db, string id, CancellationToken ct)
+    {
+        var appointment = await db.Appointments.FindAsync([id], ct) ?? throw new NotFoundException("appointment", id);
+        var program = await db.Programs.AsNoTracking().FirstAsync(p => p.Id == appointment.ProgramId, ct);
+        return (appointment, program);
+    }
+
+    /// <summary>
+    /// Saves, and turns a lost race (another request changed the status first) into the same
+    /// 409 the loser would have got had it come second.
+    /// </summary>
+    public static async Task SaveAsync(ContingencyDb db, Appointment appointment, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            var now = await db.Appointments.AsNoTracking().Where(a => a.Id == appointment.Id).Select(a => a.Status).FirstAsync(ct);
+            throw new ConflictException(ErrorCodes.InvalidTransition, $"The appointment became {now} meanwhile.");
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace Contingency.Features.Capacity;
+
+using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+public static class CapacityEndpoints
+{
+    public static RouteGroupBuilder MapCapacity(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/programs").WithTags("Capacity");
+
+        group.MapGet("/{id}/capacity", async Task<Ok<CapacityView>> (string id, string? by, string? region, string? licenseType,
+                ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new GetCapacity(id, by ?? "week", region, licenseType), ct)))
+            .WithSummary("Committed against booked capacity by week or day, and region");
+
+        return group;
+    }
+}

@@ -1,0 +1,95 @@
+namespace Contingency.Features.Capacity;
+
+using Contingency.Data;
+using Contingency.Data.Calendar;
+using Contingency.Data.Entities;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+public sealed record CapacityFigures(int Committed, int Booked, int Free, decimal Utilization)
+{
+    public static CapacityFigures Of(int committed, int booked) => new(committed, booked, committed - booked,
+        committed == 0 ? 0m : Math.Round((decimal)booked / committed, 4, MidpointRounding.AwayFromZero));
+}
+
+public sealed record CapacityRow(DateOnly Period, string Region, int Committed, int Booked, int Free, decimal Utilization);
+
+/// <summary>Follow-ups held in the program and how many meet the 10-business-day standard.</summary>
+public sealed record TimelyAccessFigures(int FollowUps, int Met, int NotMet);
+
+public sealed record CapacityView(string ProgramId, string By, CapacityFigures Totals, IReadOnlyList<CapacityRow> Rows,
+    TimelyAccessFigures TimelyAccess);
+
+public sealed record GetCapacity(string ProgramId, string By, string? Region, string? LicenseType) : IQuery<CapacityView>;
+
+public sealed class GetCapacityValidator : AbstractValidator<GetCapacity>
+{
+    public GetCapacityValidator() =>
+        RuleFor(q => q.By).Must(b => b is "week" or "day").WithMessage("by is week or day.");
+}
+
+/// <summary>
+/// Committed slots are counted from the commitments' patterns (a few thousand rows, pure arithmetic);
+/// booked slots are counted by the database, grouped by local day and region, so no appointment
+/// is ever loaded into memory. Both are then folded into days or Monday-started weeks.
+/// </summary>
+public sealed class GetCapacityHandler(ContingencyDb db) : IQueryHandler<GetCapacity, CapacityView>
+{
+    public async ValueTask<CapacityView> Handle(GetCapacity query, CancellationToken ct)
+    {
+        var program = await db.Programs.AsNoTracking().FirstOrDefaultAsync(p => p.Id == query.ProgramId, ct)
+            ?? throw new NotFoundException("program", query.ProgramId);
+        var calendar = program.Calendar();
+        Func<DateOnly, DateOnly> periodOf = query.By == "day" ? d => d : SlotCalendar.WeekOf;
+
+        var providers = db.Providers.AsNoTracking();
+        if (!string.IsNullOrEmpty(query.Region)) providers = providers.Where(p => p.Region == query.Region);
+        if (!string.IsNullOrEmpty(query.LicenseType)) providers = providers.Where(p => p.LicenseType == query.LicenseType);
+
+        var committed = new Dictionary<(DateOnly, string), int>();
+        var commitments = await db.Commitments.AsNoTracking()
+            .Where(c => c.ProgramId == program.Id && c.EndsOn >= c.StartsOn)
+            .Join(providers, c => c.ProviderId, p => p.Id, (c, p) => new { Commitment = c, p.Region })
+            .ToListAsync(ct);
+        foreach (var row in commitments)
+        {
+            var pattern = row.Commitment.Pattern;
+            for (var date = pattern.StartsOn; date <= pattern.EndsOn; date = date.AddDays(1))
+            {
+                var count = calendar.CountOn(pattern, date);
+                if (count == 0) continue;
+                var key = (periodOf(date), row.Region);
+                committed[key] = committed.GetValueOrDefault(key) + count;
+            }
+        }
+
+        var held = db.Appointments.AsNoTracking()
+            .Where(a => a.ProgramId == program.Id && a.HeldSlot != null)
+            .Join(providers, a => a.ProviderId, p => p.Id, (a, p) => new { a.LocalDate, p.Region, a.Kind, a.TimelyAccessMet });
+
+        var booked = new Dictionary<(DateOnly, string), int>();
+        foreach (var g in await held.GroupBy(a => new { a.LocalDate, a.Region })
+                     .Select(g => new { g.Key.LocalDate, g.Key.Region, Count = g.Count() }).ToListAsync(ct))
+        {
+            var key = (periodOf(g.LocalDate), g.Region);
+            booked[key] = booked.GetValueOrDefault(key) + g.Count;
+        }
+
+        var followUps = await held.Where(a => a.Kind == Appointment.FollowUp)
+            .GroupBy(a => a.TimelyAccessMet).Select(g => new { Met = g.Key, Count = g.Count() }).ToListAsync(ct);
+        var met = followUps.Where(f => f.Met == true).Sum(f => f.Count);
+        var notMet = followUps.Where(f => f.Met != true).Sum(f => f.Count);
+
+        var rows = committed.Keys.Union(booked.Keys)
+            .OrderBy(k => k.Item1).ThenBy(k => k.Item2, StringComparer.Ordinal)
+            .Select(k =>
+            {
+                var f = CapacityFigures.Of(committed.GetValueOrDefault(k), booked.GetValueOrDefault(k));
+                return new CapacityRow(k.Item1, k.Item2, f.Committed, f.Booked, f.Free, f.Utilization);
+            })
+            .ToList();
+        var totals = CapacityFigures.Of(rows.Sum(r => r.Committed), rows.Sum(r => r.Booked));
+        return new CapacityView(program.Id, query.By, totals, rows, new TimelyAccessFigures(met + notMet, met, notMet));
+    }
+}

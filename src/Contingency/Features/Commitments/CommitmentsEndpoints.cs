@@ -1,0 +1,27 @@
+namespace Contingency.Features.Commitments;
+
+using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+public static class CommitmentsEndpoints
+{
+    public static RouteGroupBuilder MapCommitments(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api").WithTags("Commitments");
+
+        group.MapPost("/programs/{programId}/commitments", async Task<Created<CommitmentView>> (string programId, CommitBody body, ISender sender, CancellationToken ct) =>
+        {
+            var commitment = await sender.Send(Commit.From(programId, body), ct);
+            return TypedResults.Created($"/api/commitments/{commitment.Id}", commitment);
+        }).WithSummary("Record a provider's commitment to a program");
+
+        group.MapGet("/commitments/{id}", async Task<Ok<CommitmentView>> (string id, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new GetCommitment(id), ct))).WithSummary("Get a commitment");
+
+        group.MapPost("/commitments/{id}/withdraw", async Task<Ok<CommitmentView>> (string id, WithdrawBody body, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new Withdraw(id, body.EffectiveOn, body.Reason), ct)))
+            .WithSummary("Withdraw a commitment from a date on; displaces the bookings it held");
+
+        return group;
+    }
+}

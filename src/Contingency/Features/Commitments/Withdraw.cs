@@ -1,0 +1,48 @@
+namespace Contingency.Features.Commitments;
+
+using Contingency.Data;
+using Contingency.Data.Entities;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+public sealed record WithdrawBody(DateOnly? EffectiveOn, string? Reason);
+
+public sealed record Withdraw(string CommitmentId, DateOnly? EffectiveOn, string? Reason) : ICommand<CommitmentView>;
+
+public sealed class WithdrawValidator : AbstractValidator<Withdraw>
+{
+    public WithdrawValidator()
+    {
+        RuleFor(c => c.EffectiveOn).NotNull();
+        RuleFor(c => c.Reason).NotEmpty().MaximumLength(500);
+    }
+}
+
+public sealed class WithdrawHandler(ContingencyDb db, TimeProvider clock, ILogger<WithdrawHandler> log)
+    : ICommandHandler<Withdraw, CommitmentView>
+{
+    public async ValueTask<CommitmentView> Handle(Withdraw cmd, CancellationToken ct)
+    {
+        var commitment = await db.Commitments.FindAsync([cmd.CommitmentId], ct)
+            ?? throw new NotFoundException("commitment", cmd.CommitmentId);
+        var program = await db.Programs.FindAsync([commitment.ProgramId], ct)
+            ?? throw new NotFoundException("program", commitment.ProgramId);
+        var now = clock.GetUtcNow();
+        var effectiveOn = cmd.EffectiveOn!.Value;
+
+        commitment.Withdraw(effectiveOn, cmd.Reason!.Trim(), program.Calendar(), program.Zone.Today(clock), now);
+
+        // The days from effectiveOn on no longer have slots: their bookings are displaced, in the
+        // same transaction, so no appointment is ever left holding a slot that does not exist.
+        var displaced = await db.Appointments
+            .Where(a => a.CommitmentId == commitment.Id && a.Status == Appointment.Booked && a.LocalDate >= effectiveOn)
+            .ToListAsync(ct);
+        foreach (var appointment in displaced) appointment.Displace(now);
+
+        await db.SaveChangesAsync(ct);
+        log.LogInformation("Commitment {CommitmentId} withdrawn from {EffectiveOn}; {Displaced} appointments displaced",
+            commitment.Id, effectiveOn, displaced.Count);
+        return CommitmentView.From(commitment) with { DisplacedAppointments = displaced.Select(a => a.Id).ToList() };
+    }
+}

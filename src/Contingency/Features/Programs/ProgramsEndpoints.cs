@@ -1,0 +1,29 @@
+namespace Contingency.Features.Programs;
+
+using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+public static class ProgramsEndpoints
+{
+    public static RouteGroupBuilder MapPrograms(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api/programs").WithTags("Programs");
+
+        group.MapPost("/", async Task<Created<ProgramView>> (CreateProgram body, ISender sender, CancellationToken ct) =>
+        {
+            var program = await sender.Send(body, ct);
+            return TypedResults.Created($"/api/programs/{program.Id}", program);
+        }).WithSummary("Create a contingency program");
+
+        group.MapGet("/", async Task<Ok<IReadOnlyList<ProgramView>>> (ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new ListPrograms(), ct))).WithSummary("List programs");
+
+        group.MapGet("/{id}", async Task<Ok<ProgramView>> (string id, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new GetProgram(id), ct))).WithSummary("Get a program");
+
+        group.MapPost("/{id}/extend", async Task<Ok<ProgramView>> (string id, ExtendProgramBody body, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new ExtendProgram(id, body.Weeks), ct))).WithSummary("Extend a program by some weeks");
+
+        return group;
+    }
+}

@@ -1,0 +1,44 @@
+namespace Contingency.Features.Providers;
+
+using Contingency.Data;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+public sealed record GetProvider(string ProviderId) : IQuery<ProviderView>;
+
+public sealed class GetProviderHandler(ContingencyDb db) : IQueryHandler<GetProvider, ProviderView>
+{
+    public async ValueTask<ProviderView> Handle(GetProvider query, CancellationToken ct) =>
+        ProviderView.From(await db.Providers.AsNoTracking().FirstOrDefaultAsync(p => p.Id == query.ProviderId, ct)
+            ?? throw new NotFoundException("provider", query.ProviderId));
+}
+
+public sealed record ListProviders(string? Region, string? LicenseType, string? Language, int Page, int PageSize)
+    : IQuery<Paged<ProviderView>>;
+
+public sealed class ListProvidersValidator : AbstractValidator<ListProviders>
+{
+    public ListProvidersValidator()
+    {
+        RuleFor(q => q.Page).GreaterThanOrEqualTo(1);
+        RuleFor(q => q.PageSize).InclusiveBetween(1, 500);
+    }
+}
+
+public sealed class ListProvidersHandler(ContingencyDb db) : IQueryHandler<ListProviders, Paged<ProviderView>>
+{
+    public async ValueTask<Paged<ProviderView>> Handle(ListProviders query, CancellationToken ct)
+    {
+        var providers = db.Providers.AsNoTracking();
+        if (!string.IsNullOrEmpty(query.Region)) providers = providers.Where(p => p.Region == query.Region);
+        if (!string.IsNullOrEmpty(query.LicenseType)) providers = providers.Where(p => p.LicenseType == query.LicenseType);
+        if (!string.IsNullOrEmpty(query.Language)) providers = providers.Where(p => p.Languages.Contains(query.Language));
+
+        var total = await providers.CountAsync(ct);
+        var items = await providers.OrderBy(p => p.Name).ThenBy(p => p.Id)
+            .Skip((query.Page - 1) * query.PageSize).Take(query.PageSize)
+            .ToListAsync(ct);
+        return new Paged<ProviderView>(items.Select(ProviderView.From).ToList(), query.Page, query.PageSize, total);
+    }
+}

@@ -1,0 +1,19 @@
+namespace Contingency.Features.Providers;
+
+using Contingency.Data.Entities;
+
+public sealed record ProviderView(
+    string Id, string Name, string Npi, string LicenseType, string LicenseNumber, string Email, string Region,
+    IReadOnlyList<string> Modalities, IReadOnlyList<string> Languages, string Status)
+{
+    public static ProviderView From(Provider p) => new(
+        p.Id, p.Name, p.Npi, p.LicenseType, p.LicenseNumber, p.Email, p.Region, p.Modalities, p.Languages, p.Status);
+}
+
+public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
+
+public static class Vocabulary
+{
+    public static readonly string[] LicenseTypes = ["LMFT", "LCSW", "LPCC", "LEP", "PsyD", "PhD", "MD", "DO", "PMHNP"];
+    public static readonly string[] Modalities = ["video", "in-person", "phone"];
+}

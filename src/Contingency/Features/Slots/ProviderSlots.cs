@@ -1,0 +1,69 @@
+namespace Contingency.Features.Slots;
+
+using Contingency.Data;
+using Contingency.Data.Calendar;
+using FluentValidation;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+public sealed record ProviderSlotView(DateTimeOffset Start, DateTimeOffset End, string Status, string CommitmentId);
+
+public sealed record ProviderSlots(string ProviderId, DateOnly? From, DateOnly? To) : IQuery<IReadOnlyList<ProviderSlotView>>;
+
+public sealed class ProviderSlotsValidator : AbstractValidator<ProviderSlots>
+{
+    public ProviderSlotsValidator()
+    {
+        RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q.From is not null && q.To is not null)
+            .WithMessage("to must not be before from.");
+        RuleFor(q => q.To).Must((q, to) => to!.Value.DayNumber - q.From!.Value.DayNumber <= SlotWindow.MaxDays)
+            .When(q => q.From is not null && q.To is not null)
+            .WithMessage($"A slot listing spans at most {SlotWindow.MaxDays} days.");
+    }
+}
+
+public sealed class ProviderSlotsHandler(ContingencyDb db) : IQueryHandler<ProviderSlots, IReadOnlyList<ProviderSlotView>>
+{
+    public async ValueTask<IReadOnlyList<ProviderSlotView>> Handle(ProviderSlots query, CancellationToken ct)
+    {
+        if (!await db.Providers.AnyAsync(p => p.Id == query.ProviderId, ct))
+            throw new NotFoundException("provider", query.ProviderId);
+
+        var commitments = await CommittedSlots.OfProviderAsync(db, query.ProviderId, ct);
+        if (commitments.Count == 0) return [];
+        // With no window given, list the whole of every commitment.
+        var from = query.From ?? commitments.Min(c => c.Commitment.StartsOn);
+        var to = query.To ?? commitments.Max(c => c.Commitment.EndsOn);
+        if (to.DayNumber - from.DayNumber > SlotWindow.MaxDays) to = from.AddDays(SlotWindow.MaxDays);
+
+        var slots = commitments
+            .SelectMany(c => c.Calendar.Slots(c.Pattern, from, to).Select(s => (Slot: s, c.Commitment.Id, Zone: c.Calendar.Zone)))
+            .OrderBy(s => s.Slot.Start)
+            .ToList();
+        if (slots.Count == 0) return [];
+
+        var first = slots[0].Slot.Start;
+        var last = slots[^1].Slot.Start;
+        var held = (await db.Appointments.AsNoTracking()
+                .Where(a => a.ProviderId == query.ProviderId && a.HeldSlot >= first && a.HeldSlot <= last)
+                .Select(a => a.HeldSlot!.Value)
+                .ToListAsync(ct))
+            .ToHashSet();
+
+        return slots.Select(s => new ProviderSlotView(
+                s.Zone.ToLocal(s.Slot.Start), s.Zone.ToLocal(s.Slot.End),
+                held.Contains(s.Slot.Start) ? SlotStatus.Booked : SlotStatus.Free, s.Id))
+            .ToList();
+    }
+}
+
+public static class SlotStatus
+{
+    public const string Free = "free";
+    public const string Booked = "booked";
+}
+
+public static class SlotWindow
+{
+    public const int MaxDays = 366;
+}

@@ -1,0 +1,23 @@
+namespace Contingency.Features.Slots;
+
+using Mediator;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+public static class SlotsEndpoints
+{
+    public static RouteGroupBuilder MapSlots(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/api").WithTags("Slots");
+
+        group.MapGet("/providers/{id}/slots", async Task<Ok<IReadOnlyList<ProviderSlotView>>> (string id, DateOnly? from, DateOnly? to, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new ProviderSlots(id, from, to), ct)))
+            .WithSummary("A provider's slots, free and booked, between two local dates (inclusive)");
+
+        group.MapGet("/programs/{id}/slots", async Task<Ok<IReadOnlyList<FreeSlotView>>> (string id, DateOnly? from, DateOnly? to,
+                string? region, string? modality, string? language, string? licenseType, int? limit, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new FreeSlots(id, from, to, region, modality, language, licenseType, limit ?? 50), ct)))
+            .WithSummary("Free slots of a program, earliest first");
+
+        return group;
+    }
+}

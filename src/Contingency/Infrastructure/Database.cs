@@ -1,0 +1,79 @@
+namespace Contingency.Infrastructure;
+
+using System.Data.Common;
+using Contingency.Data;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+/// <summary>
+/// The provider switch: which database the service uses, where, and how it is prepared at start.
+/// `Database:Provider` names the provider (only Sqlite so far); `ConnectionStrings:Contingency`
+/// overrides the default file under data/ beside the content root.
+/// </summary>
+public static class Database
+{
+    public const string Sqlite = "Sqlite";
+
+    public static IServiceCollection AddContingencyDatabase(this IServiceCollection services)
+    {
+        services.AddSingleton<SqliteConnectionSettings>();
+        services.AddDbContextPool<ContingencyDb>((sp, options) =>
+        {
+            var config = sp.GetRequiredService<IConfiguration>();
+            var provider = config["Database:Provider"] ?? Sqlite;
+            if (!string.Equals(provider, Sqlite, StringComparison.OrdinalIgnoreCase))
+                throw new InvalidOperationException($"Database:Provider '{provider}' is not supported; use '{Sqlite}'.");
+            var connectionString = SqliteConnectionString(config, sp.GetRequiredService<IHostEnvironment>());
+            options.UseSqlite(connectionString, o => o.MigrationsAssembly("Contingency.Migrations.Sqlite"))
+                .AddInterceptors(sp.GetRequiredService<SqliteConnectionSettings>());
+        });
+        return services;
+    }
+
+    public static string SqliteConnectionString(IConfiguration config, IHostEnvironment env)
+    {
+        var configured = config.GetConnectionString("Contingency");
+        var builder = new SqliteConnectionStringBuilder(
+            string.IsNullOrWhiteSpace(configured)
+                ? $"Data Source={Path.Combine(env.ContentRootPath, "data", "contingency.db")}"
+                : configured);
+        // Requests wait for the write lock rather than fail (Microsoft.Data.Sqlite retries SQLITE_BUSY
+        // for this long); the busy_timeout pragma below does the same inside SQLite itself.
+        if (builder.DefaultTimeout < 30) builder.DefaultTimeout = 30;
+        if (builder.DataSource is { Length: > 0 } file && file != ":memory:" && builder.Mode != SqliteOpenMode.Memory)
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(file))!);
+        return builder.ToString();
+    }
+
+    /// <summary>Applies the provider's migrations; the service never uses EnsureCreated.</summary>
+    public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ContingencyDb>();
+        await db.Database.MigrateAsync(ct);
+        if (db.Database.IsSqlite())
+            // WAL lets readers go on while one writer commits; it is a property of the file, set once.
+            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+    }
+
+    /// <summary>Per-connection SQLite settings, applied each time a pooled connection opens.</summary>
+    private sealed class SqliteConnectionSettings : DbConnectionInterceptor
+    {
+        private const string Pragmas = "PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+
+        public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+        {
+            using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            command.ExecuteNonQuery();
+        }
+
+        public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = Pragmas;
+            await command.ExecuteNonQueryAsync(cancellationToken);
+        }
+    }
+}

@@ -1,0 +1,18 @@
+namespace Contingency.Infrastructure;
+
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
+
+public static class UniqueViolation
+{
+    private const int SqliteConstraintUnique = 2067;
+    private const int SqliteConstraintPrimaryKey = 1555;
+
+    /// <summary>True when the database refused the save because a unique index already holds the key.</summary>
+    public static bool IsUniqueViolation(this DbUpdateException exception) =>
+        exception.InnerException switch
+        {
+            SqliteException e => e.SqliteExtendedErrorCode is SqliteConstraintUnique or SqliteConstraintPrimaryKey,
+            _ => false,
+        };
+}

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using Contingency.Features.Booking;
+using Contingency.Features.Capacity;
+using Contingency.Features.Commitments;
+using Contingency.Features.Operations;
+using Contingency.Features.Programs;
+using Contingency.Features.Providers;
+using Contingency.Features.Slots;
+using Contingency.Infrastructure;
+using FluentValidation;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Scalar.AspNetCore;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.TryAddSingleton(TimeProvider.System);
+builder.Services.AddContingencyDatabase();
+builder.Services.AddMediator(options =>
+{
+    // Handlers use the request's DbContext, so they live as long as the request.
+    options.ServiceLifetime = ServiceLifetime.Scoped;
+    options.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
+});
+ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =>
+    member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+ValidatorOptions.Global.DisplayNameResolver = (_, member, _) =>
+    member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
+
+builder.Services.ConfigureHttpJsonOptions(o => JsonSetup.Configure(o.SerializerOptions));
+builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ProblemDetailsHandler>();
+builder.Services.AddContingencyHealth();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+await app.Services.MigrateDatabaseAsync();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapOpenApi();
+app.MapScalarApiReference();
+app.MapHealth();
+app.MapPrograms();
+app.MapProviders();
+app.MapCommitments();
+app.MapSlots();
+app.MapBooking();
+app.MapCapacity();
+
+app.Run();
+
+public partial class Program;

@@ -22,10 +22,18 @@ public sealed class ContingencyDb(DbContextOptions<ContingencyDb> options) : DbC
         if (Database.IsSqlite())
         {
             configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
+            // SQLite has no decimal type either: money is stored as whole cents, exact and summable.
+            configurationBuilder.Properties<decimal>().HaveConversion<CentsConverter>();
         }
     }
 
     private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
         v => v.UtcTicks,
         v => new DateTimeOffset(v, TimeSpan.Zero));
+
+    // Amounts carry at most two decimals (validated on the way in); reading back multiplies by
+    // 0.01m so the value keeps a scale of two: 150.00, not 150.
+    private sealed class CentsConverter() : ValueConverter<decimal, long>(
+        v => (long)(v * 100m),
+        v => v * 0.01m);
 }

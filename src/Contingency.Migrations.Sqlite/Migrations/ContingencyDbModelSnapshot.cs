@@ -144,20 +144,20 @@ namespace Contingency.Migrations.Sqlite.Migrations
                         .HasMaxLength(9)
                         .HasColumnType("TEXT");
 
-                    b.Property<decimal>("PremiumRate")
+                    b.Property<long>("PremiumRate")
                         .HasPrecision(18, 2)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("SessionMinutes")
                         .HasColumnType("INTEGER");
 
-                    b.Property<decimal>("SessionRate")
+                    b.Property<long>("SessionRate")
                         .HasPrecision(18, 2)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("INTEGER");
 
-                    b.Property<decimal>("SigningBonus")
+                    b.Property<long>("SigningBonus")
                         .HasPrecision(18, 2)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateOnly>("StartsOn")
                         .HasColumnType("TEXT");

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Contingency.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(ContingencyDb))]
-    [Migration("20261129154234_SchedulingCore")]
+    [Migration("20261129154538_SchedulingCore")]
     partial class SchedulingCore
     {
         /// <inheritdoc />
@@ -147,20 +147,20 @@ namespace Contingency.Migrations.Sqlite.Migrations
                         .HasMaxLength(9)
                         .HasColumnType("TEXT");
 
-                    b.Property<decimal>("PremiumRate")
+                    b.Property<long>("PremiumRate")
                         .HasPrecision(18, 2)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("INTEGER");
 
                     b.Property<int>("SessionMinutes")
                         .HasColumnType("INTEGER");
 
-                    b.Property<decimal>("SessionRate")
+                    b.Property<long>("SessionRate")
                         .HasPrecision(18, 2)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("INTEGER");
 
-                    b.Property<decimal>("SigningBonus")
+                    b.Property<long>("SigningBonus")
                         .HasPrecision(18, 2)
-                        .HasColumnType("TEXT");
+                        .HasColumnType("INTEGER");
 
                     b.Property<DateOnly>("StartsOn")
                         .HasColumnType("TEXT");

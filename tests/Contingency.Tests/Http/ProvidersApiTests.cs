@@ -1,0 +1,74 @@
+namespace Contingency.Tests.Http;
+
+using System.Net;
+using Contingency.Tests.Support;
+
+public sealed class ProvidersApiTests(ContingencyApp app) : IClassFixture<ContingencyApp>
+{
+    private readonly Api api = app.Api();
+
+    [Fact]
+    public async Task Enrolls_an_active_provider()
+    {
+        var provider = (await api.Post("/api/providers", Api.ProviderBody(npi: "1234567893"))).Expect(HttpStatusCode.Created);
+        Assert.Equal("active", provider.Str("status"));
+        Assert.Equal("1234567893", provider.Str("npi"));
+        Assert.Equal(["video", "in-person"], provider.GetProperty("modalities").EnumerateArray().Select(m => m.GetString()));
+        var fetched = (await api.Get($"/api/providers/{provider.Id()}")).Expect(HttpStatusCode.OK);
+        Assert.Equal(provider.ToString(), fetched.ToString());
+
+        (await api.Post("/api/providers", Api.ProviderBody(npi: "1234567893"))).ExpectProblem(HttpStatusCode.Conflict, "duplicate-npi");
+    }
+
+    [Theory]
+    [InlineData("npi", "1234567890")]
+    [InlineData("npi", "12345")]
+    [InlineData("licenseType", "RN")]
+    [InlineData("email", "not-an-email")]
+    public async Task Refuses_bad_fields(string field, string value)
+    {
+        var body = System.Text.Json.JsonSerializer.SerializeToNode(Api.ProviderBody())!.AsObject();
+        body[field] = value;
+        (await api.Post("/api/providers", body)).ExpectValidation(field);
+    }
+
+    [Fact]
+    public async Task Refuses_an_unknown_modality()
+    {
+        var response = await api.Post("/api/providers", Api.ProviderBody(modalities: ["telepathy"]));
+        Assert.Equal(HttpStatusCode.BadRequest, response.Status);
+        Assert.Contains("modalities", response.Body.GetProperty("errors").EnumerateObject().Select(p => p.Name).First());
+    }
+
+    [Fact]
+    public async Task Lists_providers_by_page_with_filters()
+    {
+        var region = $"Region-{Guid.NewGuid():N}";
+        for (var i = 0; i < 5; i++)
+            await api.Enroll(Api.ProviderBody(region: region, licenseType: i % 2 == 0 ? "LCSW" : "PsyD", languages: i < 2 ? ["en", "vi"] : ["en"]));
+
+        var page = (await api.Get($"/api/providers?region={region}&pageSize=2&page=2")).Expect(HttpStatusCode.OK);
+        Assert.Equal(5, page.Int("total"));
+        Assert.Equal(2, page.Int("page"));
+        Assert.Equal(2, page.Int("pageSize"));
+        Assert.Equal(2, page.GetProperty("items").GetArrayLength());
+
+        Assert.Equal(3, (await api.Get($"/api/providers?region={region}&licenseType=LCSW")).Expect(HttpStatusCode.OK).Int("total"));
+        Assert.Equal(2, (await api.Get($"/api/providers?region={region}&language=vi")).Expect(HttpStatusCode.OK).Int("total"));
+        var defaults = (await api.Get($"/api/providers?region={region}")).Expect(HttpStatusCode.OK);
+        Assert.Equal(1, defaults.Int("page"));
+        Assert.Equal(50, defaults.Int("pageSize"));
+        Assert.Equal(5, defaults.GetProperty("items").GetArrayLength());
+    }
+
+    [Theory]
+    [InlineData("pageSize=0", "pageSize")]
+    [InlineData("pageSize=501", "pageSize")]
+    [InlineData("page=0", "page")]
+    public async Task Page_bounds_are_validated(string query, string field) =>
+        (await api.Get($"/api/providers?{query}")).ExpectValidation(field);
+
+    [Fact]
+    public async Task Unknown_provider_is_404() =>
+        (await api.Get("/api/providers/nope")).ExpectProblem(HttpStatusCode.NotFound, "not-found");
+}

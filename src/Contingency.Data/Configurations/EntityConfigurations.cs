@@ -81,6 +81,8 @@ internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appoin
         b.Property(a => a.Kind).HasMaxLength(16);
         b.Property(a => a.MemberRef).HasMaxLength(64);
         b.Property(a => a.Modality).HasMaxLength(16);
+        b.Property(a => a.Region).HasMaxLength(100);
+        b.Property(a => a.LicenseType).HasMaxLength(8);
         b.Property(a => a.CancelReason).HasMaxLength(500);
         b.Property(a => a.CancelInitiatedBy).HasMaxLength(16);
         b.HasOne<CareProgram>().WithMany().HasForeignKey(a => a.ProgramId).OnDelete(DeleteBehavior.Restrict);
@@ -89,8 +91,8 @@ internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appoin
         // The double-booking guard: at most one appointment holds a provider's slot. Released
         // appointments carry null, which unique indexes do not compare (SQL Server gets a filter).
         b.HasIndex(a => new { a.ProviderId, a.HeldSlot }).IsUnique();
-        // Capacity and free-slot search read held appointments by program and local day.
-        b.HasIndex(a => new { a.ProgramId, a.LocalDate, a.ProviderId, a.HeldSlot });
+        // Capacity counts held appointments of a program from this index alone (it covers every column read).
+        b.HasIndex(a => new { a.ProgramId, a.Region, a.LicenseType, a.LocalDate, a.Kind, a.TimelyAccessMet, a.HeldSlot });
         b.HasIndex(a => a.CommitmentId);
         b.Property(a => a.Status).IsConcurrencyToken();
         b.Ignore(a => a.HoldsSlot);

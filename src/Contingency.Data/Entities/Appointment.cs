@@ -14,12 +14,14 @@ public sealed class Appointment
 
     private Appointment() { }
 
-    public Appointment(string id, Commitment commitment, DateTimeOffset start, DateTimeOffset end, DateOnly localDate,
+    public Appointment(string id, Commitment commitment, Provider provider, DateTimeOffset start, DateTimeOffset end, DateOnly localDate,
         string memberRef, string kind, DateOnly? previousVisitOn, DateOnly? followUpDueBy, string? modality, DateTimeOffset now)
     {
         Id = id;
         ProgramId = commitment.ProgramId;
         ProviderId = commitment.ProviderId;
+        Region = provider.Region;
+        LicenseType = provider.LicenseType;
         CommitmentId = commitment.Id;
         Start = start.ToUniversalTime();
         End = end.ToUniversalTime();
@@ -40,6 +42,13 @@ public sealed class Appointment
     public string ProgramId { get; private set; } = "";
     public string ProviderId { get; private set; } = "";
     public string CommitmentId { get; private set; } = "";
+    /// <summary>
+    /// The provider's region and licence, copied at booking so capacity can count a million bookings
+    /// from one covering index without joining each to its provider (a provider's region and licence
+    /// are fixed at enrollment).
+    /// </summary>
+    public string Region { get; private set; } = "";
+    public string LicenseType { get; private set; } = "";
     public DateTimeOffset Start { get; private set; }
     public DateTimeOffset End { get; private set; }
     /// <summary>The start's date in the program's zone: what capacity groups by.</summary>

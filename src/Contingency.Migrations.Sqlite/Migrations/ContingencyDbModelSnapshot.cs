@@ -53,6 +53,11 @@ namespace Contingency.Migrations.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LicenseType")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateOnly>("LocalDate")
                         .HasColumnType("TEXT");
 
@@ -76,6 +81,11 @@ namespace Contingency.Migrations.Sqlite.Migrations
                     b.Property<string>("ProviderId")
                         .IsRequired()
                         .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RescheduledFromId")
@@ -108,7 +118,7 @@ namespace Contingency.Migrations.Sqlite.Migrations
                     b.HasIndex("ProviderId", "HeldSlot")
                         .IsUnique();
 
-                    b.HasIndex("ProgramId", "LocalDate", "ProviderId", "HeldSlot");
+                    b.HasIndex("ProgramId", "Region", "LicenseType", "LocalDate", "Kind", "TimelyAccessMet", "HeldSlot");
 
                     b.ToTable("Appointments");
                 });

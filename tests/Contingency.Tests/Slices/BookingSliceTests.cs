@@ -102,7 +102,8 @@ public sealed class BookingSliceTests(ContingencyApp app) : IClassFixture<Contin
         {
             var original = await db.Appointments.AsNoTracking().SingleAsync(a => a.Id == booked.Id);
             var commitment = await db.Commitments.AsNoTracking().SingleAsync(c => c.Id == original.CommitmentId);
-            db.Appointments.Add(new Appointment("copy", commitment, original.Start, original.End, original.LocalDate, "M-2",
+            var provider = await db.Providers.AsNoTracking().SingleAsync(p => p.Id == original.ProviderId);
+            db.Appointments.Add(new Appointment("copy", commitment, provider, original.Start, original.End, original.LocalDate, "M-2",
                 Appointment.Intake, null, null, null, DateTimeOffset.UtcNow));
             return await db.SaveChangesAsync();
         }));

@@ -38,7 +38,7 @@ public static class SlotBooking
             dueBy = BusinessDays.After(previousVisitOn!.Value, TimelyAccessBusinessDays, owner.Calendar.Holidays);
         }
 
-        var appointment = new Appointment(Ids.New(), owner.Commitment, slot.Start, slot.End, slot.Date, memberRef, kind,
+        var appointment = new Appointment(Ids.New(), owner.Commitment, provider, slot.Start, slot.End, slot.Date, memberRef, kind,
             kind == Appointment.FollowUp ? previousVisitOn : null, dueBy, modality, now);
         return (appointment, owner.Calendar.Zone);
     }

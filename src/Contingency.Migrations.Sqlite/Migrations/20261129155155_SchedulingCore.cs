@@ -118,6 +118,8 @@ namespace Contingency.Migrations.Sqlite.Migrations
                     ProgramId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
                     ProviderId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
                     CommitmentId = table.Column<string>(type: "TEXT", maxLength: 40, nullable: false),
+                    Region = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
+                    LicenseType = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
                     Start = table.Column<long>(type: "INTEGER", nullable: false),
                     End = table.Column<long>(type: "INTEGER", nullable: false),
                     LocalDate = table.Column<DateOnly>(type: "TEXT", nullable: false),
@@ -165,9 +167,9 @@ namespace Contingency.Migrations.Sqlite.Migrations
                 column: "CommitmentId");
 
             migrationBuilder.CreateIndex(
-                name: "IX_Appointments_ProgramId_LocalDate_ProviderId_HeldSlot",
+                name: "IX_Appointments_ProgramId_Region_LicenseType_LocalDate_Kind_TimelyAccessMet_HeldSlot",
                 table: "Appointments",
-                columns: new[] { "ProgramId", "LocalDate", "ProviderId", "HeldSlot" });
+                columns: new[] { "ProgramId", "Region", "LicenseType", "LocalDate", "Kind", "TimelyAccessMet", "HeldSlot" });
 
             migrationBuilder.CreateIndex(
                 name: "IX_Appointments_ProviderId_HeldSlot",

@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Contingency.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(ContingencyDb))]
-    [Migration("20261129154538_SchedulingCore")]
+    [Migration("20261129155155_SchedulingCore")]
     partial class SchedulingCore
     {
         /// <inheritdoc />
@@ -56,6 +56,11 @@ namespace Contingency.Migrations.Sqlite.Migrations
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("LicenseType")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<DateOnly>("LocalDate")
                         .HasColumnType("TEXT");
 
@@ -79,6 +84,11 @@ namespace Contingency.Migrations.Sqlite.Migrations
                     b.Property<string>("ProviderId")
                         .IsRequired()
                         .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.Property<string>("RescheduledFromId")
@@ -111,7 +121,7 @@ namespace Contingency.Migrations.Sqlite.Migrations
                     b.HasIndex("ProviderId", "HeldSlot")
                         .IsUnique();
 
-                    b.HasIndex("ProgramId", "LocalDate", "ProviderId", "HeldSlot");
+                    b.HasIndex("ProgramId", "Region", "LicenseType", "LocalDate", "Kind", "TimelyAccessMet", "HeldSlot");
 
                     b.ToTable("Appointments");
                 });

@@ -8,23 +8,25 @@ using Microsoft.Data.Sqlite;
 
 /// <summary>
 /// Bookings over real HTTP: the service runs as its own process on loopback over a copy of the
-/// seeded file, and 32 clients book free slots as fast as it answers. Every slot is asked for twice,
-/// by two different clients, so half the answers must be 409 slot-taken. The floor is the same
+/// seeded file, and 32 clients book free slots as fast as it answers. One slot in ten is asked for a
+/// second time by another client, so those answers must be 409 slot-taken. The floor is the same
 /// inserts sent straight to SQLite by 32 connections.
 /// </summary>
 public static class LoadTest
 {
     private const int Clients = 32;
-    private const int DistinctSlots = 20_000;
+    private const int DistinctSlots = 30_000;
     private const string Url = "http://127.0.0.1:5199";
 
     public static async Task RunAsync()
     {
         await Seed.EnsureAsync(Seed.DefaultPath);
         var attempts = Attempts();
-        Console.WriteLine($"{attempts.Count} booking requests for {DistinctSlots} distinct free slots, {Clients} clients");
+        Console.WriteLine($"{attempts.Count} booking requests for {attempts.Distinct().Count()} distinct free slots, {Clients} clients");
 
-        var serviceDb = Copy("load-service.db");
+        var serviceDb = Environment.GetEnvironmentVariable("CONTINGENCY_LOAD_EXTERNAL") == "1"
+            ? Path.Combine(Path.GetDirectoryName(Seed.DefaultPath)!, "load-service.db")
+            : Copy("load-service.db");
         var (serviceSeconds, created, conflicts, errors, peakMb) = await DriveServiceAsync(serviceDb, attempts);
         var (doubles, held) = Verify(serviceDb);
         Console.WriteLine($"service: {attempts.Count / serviceSeconds:F0} requests/s, {created / serviceSeconds:F0} bookings/s " +
@@ -43,13 +45,13 @@ public static class LoadTest
         var zone = ProgramZone.Find("America/Los_Angeles");
         var slots = Seed.SlotsOfAProvider(zone);
         var free = new List<(string, DateTimeOffset)>();
-        for (var i = 0; i < Seed.Providers && free.Count < DistinctSlots; i += 3)
-            for (var s = 0; s < slots.Count && free.Count < DistinctSlots; s += 5)
+        for (var i = 0; i < Seed.Providers && free.Count < DistinctSlots; i += 2)
+            for (var s = 0; s < slots.Count && free.Count < DistinctSlots; s += 4)
                 if ((s * 7 + i) % 12 >= 5) free.Add((Seed.ProviderId(i), zone.ToLocal(slots[s].Start)));
         var random = new Random(42);
-        var twice = free.Concat(free).ToArray();
-        random.Shuffle(twice);
-        return twice.ToList();
+        var requests = free.Concat(free.Where((_, i) => i % 10 == 0)).ToArray();
+        random.Shuffle(requests);
+        return requests.ToList();
     }
 
     private static string Copy(string name)
@@ -63,6 +65,14 @@ public static class LoadTest
     private static async Task<(double Seconds, int Created, int Conflicts, int Errors, long PeakMb)> DriveServiceAsync(
         string database, List<(string ProviderId, DateTimeOffset Start)> attempts)
     {
+        if (Environment.GetEnvironmentVariable("CONTINGENCY_LOAD_EXTERNAL") == "1")
+        {
+            // Profiling: drive a service started by hand on the same port over load-service.db.
+            using var external = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients }) { BaseAddress = new Uri(Url) };
+            await WaitReadyAsync(external);
+            var (s, c, k, e) = await DriveAsync(external, attempts);
+            return (s, c, k, e, 0);
+        }
         var dll = Path.Combine(RepoRoot(), "src", "Contingency", "bin", "Release", "net10.0", "Contingency.dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"Build the service first: dotnet build -c Release ({dll})");
         var start = new ProcessStartInfo("dotnet", [dll, "--urls", Url])
@@ -83,28 +93,7 @@ public static class LoadTest
             using var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients }) { BaseAddress = new Uri(Url) };
             await WaitReadyAsync(http);
 
-            var next = -1;
-            int created = 0, conflicts = 0, errors = 0;
-            var clock = Stopwatch.StartNew();
-            await Task.WhenAll(Enumerable.Range(0, Clients).Select(async client =>
-            {
-                int i;
-                while ((i = Interlocked.Increment(ref next)) < attempts.Count)
-                {
-                    var (providerId, slotStart) = attempts[i];
-                    using var response = await http.PostAsJsonAsync("/api/appointments", new
-                    {
-                        providerId, start = slotStart, memberRef = $"L-{client}-{i}", kind = "intake", modality = "video",
-                    });
-                    switch (response.StatusCode)
-                    {
-                        case HttpStatusCode.Created: Interlocked.Increment(ref created); break;
-                        case HttpStatusCode.Conflict: Interlocked.Increment(ref conflicts); break;
-                        default: Interlocked.Increment(ref errors); break;
-                    }
-                }
-            }));
-            var seconds = clock.Elapsed.TotalSeconds;
+            var (seconds, created, conflicts, errors) = await DriveAsync(http, attempts);
             return (seconds, created, conflicts, errors, PeakResidentMb(service.Id));
         }
         finally
@@ -112,6 +101,33 @@ public static class LoadTest
             service.Kill(entireProcessTree: true);
             await service.WaitForExitAsync();
         }
+    }
+
+    private static async Task<(double Seconds, int Created, int Conflicts, int Errors)> DriveAsync(
+        HttpClient http, List<(string ProviderId, DateTimeOffset Start)> attempts)
+    {
+        var next = -1;
+        int created = 0, conflicts = 0, errors = 0;
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(async client =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < attempts.Count)
+            {
+                var (providerId, slotStart) = attempts[i];
+                using var response = await http.PostAsJsonAsync("/api/appointments", new
+                {
+                    providerId, start = slotStart, memberRef = $"L-{client}-{i}", kind = "intake", modality = "video",
+                });
+                switch (response.StatusCode)
+                {
+                    case HttpStatusCode.Created: Interlocked.Increment(ref created); break;
+                    case HttpStatusCode.Conflict: Interlocked.Increment(ref conflicts); break;
+                    default: Interlocked.Increment(ref errors); break;
+                }
+            }
+        }));
+        return (clock.Elapsed.TotalSeconds, created, conflicts, errors);
     }
 
     private static async Task WaitReadyAsync(HttpClient http)

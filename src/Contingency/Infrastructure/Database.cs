@@ -26,7 +26,13 @@ public static class Database
                 throw new InvalidOperationException($"Database:Provider '{provider}' is not supported; use '{Sqlite}'.");
             var connectionString = SqliteConnectionString(config, sp.GetRequiredService<IHostEnvironment>());
             options.UseSqlite(connectionString, o => o.MigrationsAssembly("Contingency.Migrations.Sqlite"))
-                .AddInterceptors(sp.GetRequiredService<SqliteConnectionSettings>());
+                .AddInterceptors(sp.GetRequiredService<SqliteConnectionSettings>())
+                // A unique-index refusal is an expected answer (slot-taken, duplicate-npi), handled where it
+                // happens; EF would otherwise log each one as an error with a stack trace. Failures nobody
+                // handles are still logged, once, by the problem-details handler.
+                .ConfigureWarnings(w => w.Log(
+                    (RelationalEventId.CommandError, LogLevel.Debug),
+                    (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
         });
         return services;
     }

@@ -11,6 +11,9 @@ public sealed class ContingencyDb(DbContextOptions<ContingencyDb> options) : DbC
     public DbSet<Commitment> Commitments => Set<Commitment>();
     public DbSet<Appointment> Appointments => Set<Appointment>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<Payment> Payments => Set<Payment>();
+    public DbSet<PaymentBatch> PaymentBatches => Set<PaymentBatch>();
+    public DbSet<PaymentRelease> PaymentReleases => Set<PaymentRelease>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ContingencyDb).Assembly);

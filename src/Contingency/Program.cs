@@ -3,6 +3,7 @@ using Contingency.Features.Booking;
 using Contingency.Features.Capacity;
 using Contingency.Features.Commitments;
 using Contingency.Features.Operations;
+using Contingency.Features.Payments;
 using Contingency.Features.Programs;
 using Contingency.Features.Providers;
 using Contingency.Features.Slots;
@@ -31,12 +32,14 @@ builder.Services.ConfigureHttpJsonOptions(o => JsonSetup.Configure(o.SerializerO
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemDetailsHandler>();
+builder.Services.AddContingencyScheduler(builder.Configuration, builder.Environment);
 builder.Services.AddContingencyHealth();
 builder.Services.AddOpenApi();
 
 var app = builder.Build();
 
 await app.Services.MigrateDatabaseAsync();
+await PaymentTriggers.SyncAllAsync(app.Services);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
@@ -50,6 +53,7 @@ app.MapCommitments();
 app.MapSlots();
 app.MapBooking();
 app.MapCapacity();
+app.MapPayments();
 
 app.Run();
 

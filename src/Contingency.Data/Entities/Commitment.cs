@@ -59,6 +59,19 @@ public sealed class Commitment
     public SlotPattern Pattern => new(SlotsPerDay, Weekdays, FirstSlotAt, StartsOn, EndsOn, ExcludedDates.ToHashSet());
 
     /// <summary>
+    /// The program was extended and this commitment ran to its old end: it runs on for the same
+    /// number of weeks, on the same pattern.
+    /// </summary>
+    public void Extend(int weeks, SlotCalendar calendar)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(weeks);
+        if (Status != Active) throw new InvalidOperationException($"Commitment {Id} is {Status} and cannot be extended.");
+        Weeks += weeks;
+        EndsOn = PlannedEndsOn;
+        TotalSlots = calendar.Count(Pattern);
+    }
+
+    /// <summary>
     /// The commitment ends the day before <paramref name="effectiveOn"/>. Returns the first day
     /// that lost its slots, from which booked appointments must be displaced.
     /// </summary>

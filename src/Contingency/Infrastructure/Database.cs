@@ -27,6 +27,8 @@ public static class Database
             var connectionString = SqliteConnectionString(config, sp.GetRequiredService<IHostEnvironment>());
             options.UseSqlite(connectionString, o => o.MigrationsAssembly("Contingency.Migrations.Sqlite"))
                 .AddInterceptors(sp.GetRequiredService<SqliteConnectionSettings>())
+                // Any other interceptor registered in the container (diagnostics, fault injection in tests).
+                .AddInterceptors(sp.GetServices<IInterceptor>())
                 // A unique-index refusal is an expected answer (slot-taken, duplicate-npi), handled where it
                 // happens; EF would otherwise log each one as an error with a stack trace. Failures nobody
                 // handles are still logged, once, by the problem-details handler.

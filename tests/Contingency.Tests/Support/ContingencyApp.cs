@@ -16,27 +16,44 @@ public sealed class ContingencyApp : WebApplicationFactory<Program>
     /// <summary>Tests run on 2027-02-01, a month before the sample program starts.</summary>
     public static readonly DateTimeOffset DefaultNow = new(2027, 2, 1, 16, 0, 0, TimeSpan.Zero);
 
-    public ContingencyApp() : this(TempDatabase.NewPath(), null) { }
+    public ContingencyApp() : this(TempDatabase.NewPath(), null, realTime: false) { }
 
     /// <summary>A service over an existing database file: a second node, or the same one after a restart.</summary>
-    public static ContingencyApp Over(string databasePath, FakeTimeProvider? clock = null) => new(databasePath, clock);
+    public static ContingencyApp Over(string databasePath, FakeTimeProvider? clock = null) => new(databasePath, clock, realTime: false);
 
-    private ContingencyApp(string databasePath, FakeTimeProvider? clock)
+    /// <summary>A service on the real clock, for tests where Quartz must fire for real.</summary>
+    public static ContingencyApp OnRealTime(string databasePath) => new(databasePath, null, realTime: true);
+
+    private ContingencyApp(string databasePath, FakeTimeProvider? clock, bool realTime = false)
     {
         DatabasePath = databasePath;
         Clock = clock ?? new FakeTimeProvider(DefaultNow);
+        RealTime = realTime;
     }
 
     public string DatabasePath { get; }
     public FakeTimeProvider Clock { get; }
+    public bool RealTime { get; }
+
+    /// <summary>False keeps Quartz from firing, for tests that release payments by hand on a moving clock.</summary>
+    public bool SchedulerRuns { get; init; } = true;
+
+    /// <summary>Interceptors the test adds to the service's DbContext (fault injection).</summary>
+    public List<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor> Interceptors { get; } = [];
     public CapturedLogs Logs { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Contingency", $"Data Source={DatabasePath}");
+        builder.UseSetting("Scheduler:Name", $"contingency-test-{Path.GetFileNameWithoutExtension(DatabasePath)}");
+        builder.UseSetting("Scheduler:AutoStart", SchedulerRuns ? "true" : "false");
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
-        builder.ConfigureTestServices(services => services.AddSingleton<TimeProvider>(Clock));
+        builder.ConfigureTestServices(services =>
+        {
+            if (!RealTime) services.AddSingleton<TimeProvider>(Clock);
+            foreach (var interceptor in Interceptors) services.AddSingleton(interceptor);
+        });
     }
 
     public Api Api() => new(CreateClient());

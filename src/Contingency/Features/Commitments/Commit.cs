@@ -3,6 +3,8 @@ namespace Contingency.Features.Commitments;
 using Contingency.Data;
 using Contingency.Data.Calendar;
 using Contingency.Data.Entities;
+using Contingency.Data.Payments;
+using Contingency.Features.Payments;
 using Contingency.Infrastructure;
 using FluentValidation;
 using FluentValidation.Results;
@@ -35,7 +37,7 @@ public sealed class CommitValidator : AbstractValidator<Commit>
     }
 }
 
-public sealed class CommitHandler(ContingencyDb db, TimeProvider clock, ILogger<CommitHandler> log)
+public sealed class CommitHandler(ContingencyDb db, TimeProvider clock, PaymentTriggers triggers, ILogger<CommitHandler> log)
     : ICommandHandler<Commit, CommitmentView>
 {
     public async ValueTask<CommitmentView> Handle(Commit cmd, CancellationToken ct)
@@ -62,12 +64,16 @@ public sealed class CommitHandler(ContingencyDb db, TimeProvider clock, ILogger<
         if (await db.Commitments.AnyAsync(c => c.ProviderId == provider.Id && c.ActiveInProgramId == program.Id, ct))
             throw AlreadyCommitted(provider.Id);
 
+        var now = clock.GetUtcNow();
         var commitment = new Commitment(Ids.New(), program, provider, cmd.SlotsPerDay.Value, WeekdaySet.Of(cmd.Weekdays!),
-            cmd.FirstSlotAt.Value, startsOn, cmd.Weeks.Value, cmd.ExcludedDates ?? [], clock.GetUtcNow());
+            cmd.FirstSlotAt.Value, startsOn, cmd.Weeks.Value, cmd.ExcludedDates ?? [], now);
         if (commitment.TotalSlots == 0)
             throw new UnprocessableException(ErrorCodes.NoSlots, "Those weekdays, holidays and excluded dates leave no slot at all.");
 
         db.Commitments.Add(commitment);
+        // The payment schedule is written in the same transaction as the commitment it pays for.
+        var payments = PaymentPlan.Reconcile(commitment, program, program.Calendar(), [], Ids.New, now);
+        db.Payments.AddRange(payments);
         try
         {
             await db.SaveChangesAsync(ct);
@@ -76,8 +82,10 @@ public sealed class CommitHandler(ContingencyDb db, TimeProvider clock, ILogger<
         {
             throw AlreadyCommitted(provider.Id);
         }
-        log.LogInformation("Commitment {CommitmentId} of provider {ProviderId} in program {ProgramId}: {TotalSlots} slots",
-            commitment.Id, provider.Id, program.Id, commitment.TotalSlots);
+        log.LogInformation("Commitment {CommitmentId} of provider {ProviderId} in program {ProgramId}: {TotalSlots} slots, {Payments} payments",
+            commitment.Id, provider.Id, program.Id, commitment.TotalSlots, payments.Count);
+        // A payment whose moment had already passed is due at once: ask for a run now rather than next week.
+        if (payments.Any(p => p.DueAt <= now)) await triggers.RunSoonAsync(program.Id, ct);
         return CommitmentView.From(commitment);
     }
 

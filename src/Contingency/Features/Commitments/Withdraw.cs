@@ -2,6 +2,8 @@ namespace Contingency.Features.Commitments;
 
 using Contingency.Data;
 using Contingency.Data.Entities;
+using Contingency.Data.Payments;
+using Contingency.Infrastructure;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -39,6 +41,11 @@ public sealed class WithdrawHandler(ContingencyDb db, TimeProvider clock, ILogge
             .Where(a => a.CommitmentId == commitment.Id && a.Status == Appointment.Booked && a.LocalDate >= effectiveOn)
             .ToListAsync(ct);
         foreach (var appointment in displaced) appointment.Displace(now);
+
+        // Payments follow the slots: removed weeks' advances are cancelled, a partly removed week is
+        // recomputed, and money already released for removed slots comes back as an adjustment.
+        var payments = await db.Payments.Where(p => p.CommitmentId == commitment.Id).ToListAsync(ct);
+        db.Payments.AddRange(PaymentPlan.Reconcile(commitment, program, program.Calendar(), payments, Ids.New, now));
 
         await db.SaveChangesAsync(ct);
         log.LogInformation("Commitment {CommitmentId} withdrawn from {EffectiveOn}; {Displaced} appointments displaced",

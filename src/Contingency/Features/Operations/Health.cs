@@ -4,7 +4,7 @@ using Contingency.Data;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 
-/// <summary>Ready means the database answers; live means the process does.</summary>
+/// <summary>Ready means the database answers and the scheduler runs; live means the process does.</summary>
 public sealed class DatabaseHealthCheck(ContingencyDb db) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken ct = default) =>
@@ -19,7 +19,9 @@ public static class HealthEndpoints
 
     public static IServiceCollection AddContingencyHealth(this IServiceCollection services)
     {
-        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database", tags: [Ready]);
+        services.AddHealthChecks()
+            .AddCheck<DatabaseHealthCheck>("database", tags: [Ready])
+            .AddCheck<Contingency.Features.Payments.SchedulerHealthCheck>("scheduler", tags: [Ready]);
         return services;
     }
 

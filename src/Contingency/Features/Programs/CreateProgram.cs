@@ -3,6 +3,7 @@ namespace Contingency.Features.Programs;
 using Contingency.Data;
 using Contingency.Data.Calendar;
 using Contingency.Data.Entities;
+using Contingency.Features.Payments;
 using Contingency.Infrastructure;
 using FluentValidation;
 using Mediator;
@@ -45,7 +46,7 @@ public sealed class RatesValidator : AbstractValidator<RatesBody>
     }
 }
 
-public sealed class CreateProgramHandler(ContingencyDb db, TimeProvider clock) : ICommandHandler<CreateProgram, ProgramView>
+public sealed class CreateProgramHandler(ContingencyDb db, TimeProvider clock, PaymentTriggers triggers) : ICommandHandler<CreateProgram, ProgramView>
 {
     public async ValueTask<ProgramView> Handle(CreateProgram cmd, CancellationToken ct)
     {
@@ -57,6 +58,8 @@ public sealed class CreateProgramHandler(ContingencyDb db, TimeProvider clock) :
             cmd.Payments!.Weekday!.Value, cmd.Payments.Time!.Value, clock.GetUtcNow());
         db.Programs.Add(program);
         await db.SaveChangesAsync(ct);
+        // The trigger lives in Quartz's tables; should this step fail, the start-up sync creates it.
+        await triggers.EnsureAsync(program, ct);
         return ProgramView.From(program);
     }
 }

@@ -1,0 +1,97 @@
+namespace Contingency.Tests.Http;
+
+using System.Net;
+using Contingency.Tests.Support;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Time.Testing;
+
+/// <summary>
+/// Quartz for real: the persistent job store on a temporary SQLite file, the service's own job and
+/// command, with Quartz reading the test's clock (it takes the container's TimeProvider), so a
+/// payment moment arrives when the test moves time past it.
+/// </summary>
+public sealed class SchedulerTests
+{
+    private static readonly DateTimeOffset FirstPaymentMoment = DateTimeOffset.Parse("2027-02-26T17:00:00-08:00");
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+
+    /// <summary>What the file holds, read straight from it: batches, release rows, released payments and their sum.</summary>
+    private static async Task<(long Batches, long Releases, long Released, long BatchedCount)> Ledger(string path)
+    {
+        await using var connection = new SqliteConnection($"Data Source={path}");
+        await connection.OpenAsync();
+        await using var query = connection.CreateCommand();
+        query.CommandText = """
+            SELECT (SELECT COUNT(*) FROM PaymentBatches),
+                   (SELECT COUNT(*) FROM PaymentReleases),
+                   (SELECT COUNT(*) FROM Payments WHERE Status = 'released'),
+                   (SELECT COALESCE(SUM(Released), 0) FROM PaymentBatches)
+            """;
+        await using var reader = await query.ExecuteReaderAsync();
+        await reader.ReadAsync();
+        return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3));
+    }
+
+    private static async Task<(long Batches, long Releases, long Released, long BatchedCount)> WaitForRelease(string path, long expected)
+    {
+        var deadline = DateTime.UtcNow + Patience;
+        while (true)
+        {
+            var ledger = await Ledger(path);
+            if (ledger.Released >= expected || DateTime.UtcNow > deadline) return ledger;
+            await Task.Delay(100);
+        }
+    }
+
+    [Fact]
+    public async Task The_trigger_fires_at_the_payment_moment_and_releases_what_is_due()
+    {
+        await using var app = new ContingencyApp();
+        var api = app.Api();
+        var (programId, _, _) = await api.Scenario();
+        Assert.Equal((0, 0, 0, 0), await Ledger(app.DatabasePath));
+
+        app.Clock.SetUtcNow(FirstPaymentMoment);
+
+        Assert.Equal((1, 2, 2, 2), await WaitForRelease(app.DatabasePath, 2));
+        var job = (await api.Get("/api/jobs")).Expect(HttpStatusCode.OK).EnumerateArray().Single(j => j.Str("job").Contains(programId));
+        Assert.Equal(("2027-02-26T17:00:00-08:00", "2027-03-05T17:00:00-08:00"), (job.Str("previousFireAt"), job.Str("nextFireAt")));
+    }
+
+    [Fact]
+    public async Task Moments_missed_while_the_service_was_down_fire_once_on_start()
+    {
+        var path = TempDatabase.NewPath();
+        await using (var before = ContingencyApp.Over(path))
+            await before.Api().Scenario();
+
+        // Down across two payment moments (Feb 26 and Mar 5): on start, one run releases all that is due.
+        var afterwards = new FakeTimeProvider(DateTimeOffset.Parse("2027-03-06T10:00:00-08:00"));
+        await using var after = ContingencyApp.Over(path, afterwards);
+        var api = after.Api();
+
+        Assert.Equal((1, 3, 3, 3), await WaitForRelease(path, 3));
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal((1, 3, 3, 3), await Ledger(path)); // no burst of catch-up runs
+        var job = Assert.Single((await api.Get("/api/jobs")).Expect(HttpStatusCode.OK).EnumerateArray());
+        Assert.Equal("2027-03-12T17:00:00-08:00", job.Str("nextFireAt"));
+    }
+
+    [Fact]
+    public async Task A_run_in_flight_when_the_host_stops_finishes_whole()
+    {
+        var faults = new PaymentRunFaults { HoldBeforeCommit = TimeSpan.FromSeconds(2) };
+        var app = new ContingencyApp();
+        app.Interceptors.Add(faults);
+        await app.Api().Scenario();
+
+        app.Clock.SetUtcNow(FirstPaymentMoment.AddSeconds(1));
+        await faults.Reached.Task.WaitAsync(Patience);
+        await app.DisposeAsync(); // stops the host while the run waits to commit
+
+        var ledger = await Ledger(app.DatabasePath);
+        // Whole, one way or the other: a batch with both payments, or nothing at all.
+        Assert.True(ledger == (1, 2, 2, 2) || ledger == (0, 0, 0, 0), $"half-done: {ledger}");
+        Assert.Equal((1, 2, 2, 2), ledger); // and since the host waits for running jobs, it finished
+    }
+}

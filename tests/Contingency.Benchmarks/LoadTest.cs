@@ -56,6 +56,8 @@ public static class LoadTest
 
     private static string Copy(string name)
     {
+        // Pooled connections would still point at the previous copy's (deleted) file.
+        SqliteConnection.ClearAllPools();
         var target = Path.Combine(Path.GetDirectoryName(Seed.DefaultPath)!, name);
         foreach (var f in new[] { target, target + "-wal", target + "-shm" }) File.Delete(f);
         File.Copy(Seed.DefaultPath, target);

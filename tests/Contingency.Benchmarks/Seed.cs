@@ -4,6 +4,7 @@ using System.Diagnostics;
 using Contingency.Data;
 using Contingency.Data.Calendar;
 using Contingency.Data.Entities;
+using Contingency.Data.Payments;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 
@@ -19,13 +20,19 @@ public static class Seed
     public static readonly DateOnly ProgramStart = new(2027, 3, 1);
     public const string ProgramId = "bench-program";
 
+    // Bump when the data set changes, so an old file is rebuilt.
+    private const string Marker = ".seeded-v2";
+
     public static string DefaultPath => Path.Combine(Path.GetTempPath(), "contingency-bench", "bench.db");
 
     public static string ProviderId(int i) => $"prov-{i:D5}";
 
+    /// <summary>The program's first payment moment: the signing bonuses and the first week's advances fall due.</summary>
+    public static readonly DateTimeOffset FirstPaymentMoment = DateTimeOffset.Parse("2027-02-26T17:00:00-08:00");
+
     public static async Task EnsureAsync(string path)
     {
-        if (File.Exists(path + ".seeded")) return;
+        if (File.Exists(path + Marker)) return;
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         foreach (var f in new[] { path, path + "-wal", path + "-shm" }) File.Delete(f);
         var clock = Stopwatch.StartNew();
@@ -41,6 +48,7 @@ public static class Seed
                 [], new Rates(150m, 50m, 1000m, "USD"), DayOfWeek.Friday, new TimeOnly(17, 0), now);
             db.Programs.Add(program);
             db.ChangeTracker.AutoDetectChangesEnabled = false;
+            var calendar = program.Calendar();
             var weekdays = WeekdaySet.Of([DayOfWeek.Monday, DayOfWeek.Tuesday, DayOfWeek.Wednesday, DayOfWeek.Thursday, DayOfWeek.Friday]);
             for (var i = 0; i < Providers; i++)
             {
@@ -48,7 +56,11 @@ public static class Seed
                 var provider = new Provider(ProviderId(i), $"Provider {i}", $"{i:D10}", i % 2 == 0 ? "LMFT" : "LCSW", $"L-{i}",
                     $"p{i}@example.org", Regions[i % Regions.Length], ["video", "in-person"], languages, now);
                 db.Providers.Add(provider);
-                db.Commitments.Add(new Commitment($"comm-{i:D5}", program, provider, 6, weekdays, new TimeOnly(9, 0), ProgramStart, 8, [], now));
+                var commitment = new Commitment($"comm-{i:D5}", program, provider, 6, weekdays, new TimeOnly(9, 0), ProgramStart, 8, [], now);
+                db.Commitments.Add(commitment);
+                // Its payment schedule, as the service writes it: a signing bonus and eight advances.
+                var n = 0;
+                db.Payments.AddRange(PaymentPlan.Reconcile(commitment, program, calendar, [], () => $"pay-{i:D5}-{n++}", now));
             }
             await db.SaveChangesAsync();
         }
@@ -108,7 +120,7 @@ public static class Seed
             analyze.CommandText = "ANALYZE;";
             await analyze.ExecuteNonQueryAsync();
         }
-        await File.WriteAllTextAsync(path + ".seeded", $"{count} appointments");
+        await File.WriteAllTextAsync(path + Marker, $"{count} appointments");
         Console.WriteLine($"Seeded {Providers} providers and {count} appointments in {clock.Elapsed.TotalSeconds:F0} s");
     }
 

@@ -173,27 +173,38 @@ public sealed class PaymentsApiTests
     }
 
     [Fact]
-    public async Task A_run_that_dies_before_it_commits_leaves_nothing_behind_and_the_next_run_pays_once()
+    public async Task A_run_that_dies_before_it_commits_leaves_nothing_behind_and_after_a_restart_pays_once()
     {
+        var path = TempDatabase.NewPath();
         var faults = new PaymentRunFaults { FailBeforeCommit = true };
-        await using var app = new ContingencyApp { SchedulerRuns = false };
-        app.Interceptors.Add(faults);
-        var api = app.Api();
-        var (programId, _, _) = await api.Scenario();
-        app.Clock.SetUtcNow(FirstPaymentMoment);
+        string programId;
+        await using (var dying = ContingencyApp.Over(path))
+        {
+            dying.SchedulerRuns = false;
+            dying.Interceptors.Add(faults);
+            var api = dying.Api();
+            (programId, _, _) = await api.Scenario();
+            dying.Clock.SetUtcNow(FirstPaymentMoment);
 
-        var failed = await api.Post($"/api/programs/{programId}/payment-runs", null);
-        Assert.Equal(HttpStatusCode.InternalServerError, failed.Status);
-        Assert.True(faults.Reached.Task.IsCompleted);
-        Assert.Equal((0, 0, 0), await InDb(app, async db => (
-            await db.PaymentBatches.CountAsync(), await db.PaymentReleases.CountAsync(),
-            await db.Payments.CountAsync(p => p.Status != Payment.Scheduled))));
+            // The batch and release rows are written, then the process "dies" before the commit.
+            var failed = await api.Post($"/api/programs/{programId}/payment-runs", null);
+            Assert.Equal(HttpStatusCode.InternalServerError, failed.Status);
+            Assert.True(faults.Reached.Task.IsCompleted);
+            Assert.Equal((0, 0, 0), await InDb(dying, async db => (
+                await db.PaymentBatches.CountAsync(), await db.PaymentReleases.CountAsync(),
+                await db.Payments.CountAsync(p => p.Status != Payment.Scheduled))));
+        }
 
-        faults.FailBeforeCommit = false;
-        var run = (await api.Post($"/api/programs/{programId}/payment-runs", null)).Expect(HttpStatusCode.OK);
+        await using var restarted = ContingencyApp.Over(path, new Microsoft.Extensions.Time.Testing.FakeTimeProvider(FirstPaymentMoment.AddMinutes(5)));
+        restarted.SchedulerRuns = false;
+        var again = restarted.Api();
+        var run = (await again.Post($"/api/programs/{programId}/payment-runs", null)).Expect(HttpStatusCode.OK);
         Assert.Equal(2, run.Int("released"));
-        Assert.Equal(0, (await api.Post($"/api/programs/{programId}/payment-runs", null)).Expect(HttpStatusCode.OK).Int("released"));
-        Assert.Equal((1, 2), await InDb(app, async db => (await db.PaymentBatches.CountAsync(), await db.PaymentReleases.CountAsync())));
+        Assert.Equal(0, (await again.Post($"/api/programs/{programId}/payment-runs", null)).Expect(HttpStatusCode.OK).Int("released"));
+        var (batches, releases, batch) = await InDb(restarted, async db => (
+            await db.PaymentBatches.CountAsync(), await db.PaymentReleases.CountAsync(), await db.PaymentBatches.SingleAsync()));
+        Assert.Equal((1, 2), (batches, releases));
+        Assert.Equal((2, 7000.00m), (batch.Released, batch.Amount));
     }
 
     [Fact]

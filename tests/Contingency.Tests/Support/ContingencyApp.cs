@@ -36,7 +36,7 @@ public sealed class ContingencyApp : WebApplicationFactory<Program>
     public bool RealTime { get; }
 
     /// <summary>False keeps Quartz from firing, for tests that release payments by hand on a moving clock.</summary>
-    public bool SchedulerRuns { get; init; } = true;
+    public bool SchedulerRuns { get; set; } = true;
 
     /// <summary>Interceptors the test adds to the service's DbContext (fault injection).</summary>
     public List<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor> Interceptors { get; } = [];

@@ -26,14 +26,14 @@ public static class LoadTest
 
         var serviceDb = Environment.GetEnvironmentVariable("CONTINGENCY_LOAD_EXTERNAL") == "1"
             ? Path.Combine(Path.GetDirectoryName(Seed.DefaultPath)!, "load-service.db")
-            : Copy("load-service.db");
+            : Seed.CopyOf("load-service.db");
         var (serviceSeconds, created, conflicts, errors, peakMb) = await DriveServiceAsync(serviceDb, attempts);
         var (doubles, held) = Verify(serviceDb);
         Console.WriteLine($"service: {attempts.Count / serviceSeconds:F0} requests/s, {created / serviceSeconds:F0} bookings/s " +
                           $"({created} created, {conflicts} slot-taken, {errors} other) in {serviceSeconds:F1} s; peak RSS {peakMb} MB");
         Console.WriteLine($"service: {held} slots held after the run, {doubles} double bookings");
 
-        var floorDb = Copy("load-floor.db");
+        var floorDb = Seed.CopyOf("load-floor.db");
         var (floorSeconds, floorCreated, floorConflicts) = await DriveRawInsertsAsync(floorDb, attempts);
         Console.WriteLine($"floor:   {attempts.Count / floorSeconds:F0} inserts/s, {floorCreated / floorSeconds:F0} rows/s " +
                           $"({floorCreated} inserted, {floorConflicts} refused) in {floorSeconds:F1} s");
@@ -54,15 +54,6 @@ public static class LoadTest
         return requests.ToList();
     }
 
-    private static string Copy(string name)
-    {
-        // Pooled connections would still point at the previous copy's (deleted) file.
-        SqliteConnection.ClearAllPools();
-        var target = Path.Combine(Path.GetDirectoryName(Seed.DefaultPath)!, name);
-        foreach (var f in new[] { target, target + "-wal", target + "-shm" }) File.Delete(f);
-        File.Copy(Seed.DefaultPath, target);
-        return target;
-    }
 
     private static async Task<(double Seconds, int Created, int Conflicts, int Errors, long PeakMb)> DriveServiceAsync(
         string database, List<(string ProviderId, DateTimeOffset Start)> attempts)

@@ -30,8 +30,8 @@ public static class PaymentRunBenchmark
         var floor = new List<(double Run, double Replay, int Released)>();
         for (var i = 0; i < Repetitions; i++)
         {
-            ours.Add(await OursAsync(Copy("pay-ours.db")));
-            floor.Add(await FloorAsync(Copy("pay-floor.db")));
+            ours.Add(await OursAsync(Seed.CopyOf("pay-ours.db")));
+            floor.Add(await FloorAsync(Seed.CopyOf("pay-floor.db")));
         }
         Report("service", ours);
         Report("floor  ", floor);
@@ -49,15 +49,6 @@ public static class PaymentRunBenchmark
         return sorted[sorted.Count / 2];
     }
 
-    private static string Copy(string name)
-    {
-        // Pooled connections would still point at the previous copy's (deleted) file.
-        SqliteConnection.ClearAllPools();
-        var target = Path.Combine(Path.GetDirectoryName(Seed.DefaultPath)!, name);
-        foreach (var f in new[] { target, target + "-wal", target + "-shm" }) File.Delete(f);
-        File.Copy(Seed.DefaultPath, target);
-        return target;
-    }
 
     private static async Task<(double, double, int)> OursAsync(string database)
     {

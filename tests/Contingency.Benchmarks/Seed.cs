@@ -124,6 +124,17 @@ public static class Seed
         Console.WriteLine($"Seeded {Providers} providers and {count} appointments in {clock.Elapsed.TotalSeconds:F0} s");
     }
 
+    /// <summary>A fresh copy of the data set for a benchmark that writes to it.</summary>
+    public static string CopyOf(string name)
+    {
+        // Pooled connections would still point at the previous copy's (deleted) file.
+        SqliteConnection.ClearAllPools();
+        var target = Path.Combine(Path.GetDirectoryName(DefaultPath)!, name);
+        foreach (var f in new[] { target, target + "-wal", target + "-shm" }) File.Delete(f);
+        File.Copy(DefaultPath, target);
+        return target;
+    }
+
     public static List<Slot> SlotsOfAProvider(ProgramZone zone)
     {
         var calendar = new SlotCalendar(zone, new HashSet<DateOnly>(), 60);

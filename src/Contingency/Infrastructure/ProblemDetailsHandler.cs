@@ -6,6 +6,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 
 /// <summary>
 /// The one place where failures become RFC 9457 problem details: validation is a 400 with the
@@ -32,6 +33,16 @@ public sealed class ProblemDetailsHandler(IProblemDetailsService problems, ILogg
             case DomainException domain:
                 problem = new ProblemDetails { Status = domain.Status, Title = TitleOf(domain.Status), Detail = domain.Message };
                 problem.Extensions["code"] = domain.Code;
+                break;
+            case DbUpdateConcurrencyException:
+                // Another request changed the same record between our read and our write.
+                problem = new ProblemDetails
+                {
+                    Status = StatusCodes.Status409Conflict,
+                    Title = TitleOf(409),
+                    Detail = "The record changed while this request was being processed; read it again and retry.",
+                };
+                problem.Extensions["code"] = "concurrent-update";
                 break;
             case BadHttpRequestException bad:
                 problem = new ProblemDetails

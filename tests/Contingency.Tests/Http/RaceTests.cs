@@ -102,4 +102,22 @@ public sealed class RaceTests(ContingencyApp app) : IClassFixture<ContingencyApp
         Assert.Single(responses, r => r.Status == HttpStatusCode.Created);
         Assert.All(responses.Where(r => r.Status != HttpStatusCode.Created), r => r.ExpectProblem(HttpStatusCode.Conflict, "already-committed"));
     }
+
+    [Fact]
+    public async Task Concurrent_withdrawals_of_one_commitment_withdraw_it_once()
+    {
+        var (_, providerId, commitmentId) = await api.Scenario();
+        await api.Book(Api.BookingBody(providerId, "2027-03-22T09:00:00-07:00"));
+        var responses = await AllAtOnce(10, _ =>
+            app.Api().Post($"/api/commitments/{commitmentId}/withdraw", new { effectiveOn = "2027-03-15", reason = "leaving" }));
+
+        Assert.Single(responses, r => r.Status == HttpStatusCode.OK);
+        Assert.All(responses.Where(r => r.Status != HttpStatusCode.OK), r =>
+        {
+            Assert.Equal(HttpStatusCode.Conflict, r.Status);
+            Assert.Contains(r.Body.Str("code"), new[] { "invalid-transition", "concurrent-update" });
+        });
+        Assert.Equal(1, await InDb(db => db.Appointments.CountAsync(a => a.ProviderId == providerId && a.Status == Appointment.Displaced)));
+        Assert.Equal(6, await InDb(db => db.Payments.CountAsync(p => p.CommitmentId == commitmentId && p.Status == Payment.Cancelled)));
+    }
 }

@@ -47,11 +47,21 @@ public sealed class PaymentTriggers(ISchedulerFactory schedulers, TimeProvider c
         log.LogInformation("Payment trigger of program {ProgramId} set to '{Cron}' in {TimeZone}", program.Id, cron, program.TimeZone);
     }
 
-    /// <summary>Asks for a run as soon as the scheduler can, for payments that are due at once.</summary>
+    /// <summary>
+    /// Asks for a run as soon as the scheduler can, for payments that are due at once. Best effort:
+    /// what is due stays due, and the program's next run (or the run on start) releases it anyway.
+    /// </summary>
     public async Task RunSoonAsync(string programId, CancellationToken ct)
     {
-        var scheduler = await schedulers.GetScheduler(ct);
-        await scheduler.TriggerJob(JobKeyOf(programId), new JobDataMap(), ct);
+        try
+        {
+            var scheduler = await schedulers.GetScheduler(ct);
+            await scheduler.TriggerJob(JobKeyOf(programId), new JobDataMap(), ct);
+        }
+        catch (SchedulerException e)
+        {
+            log.LogWarning(e, "Could not ask for an immediate payment run of program {ProgramId}", programId);
+        }
     }
 
     /// <summary>At start: every program has its trigger (a crash between saving a program and scheduling it loses nothing).</summary>

@@ -46,7 +46,8 @@ public sealed class RatesValidator : AbstractValidator<RatesBody>
     }
 }
 
-public sealed class CreateProgramHandler(ContingencyDb db, TimeProvider clock, PaymentTriggers triggers) : ICommandHandler<CreateProgram, ProgramView>
+public sealed class CreateProgramHandler(ContingencyDb db, TimeProvider clock, PaymentTriggers triggers, ILogger<CreateProgramHandler> log)
+    : ICommandHandler<CreateProgram, ProgramView>
 {
     public async ValueTask<ProgramView> Handle(CreateProgram cmd, CancellationToken ct)
     {
@@ -58,8 +59,16 @@ public sealed class CreateProgramHandler(ContingencyDb db, TimeProvider clock, P
             cmd.Payments!.Weekday!.Value, cmd.Payments.Time!.Value, clock.GetUtcNow());
         db.Programs.Add(program);
         await db.SaveChangesAsync(ct);
-        // The trigger lives in Quartz's tables; should this step fail, the start-up sync creates it.
-        await triggers.EnsureAsync(program, ct);
+        try
+        {
+            await triggers.EnsureAsync(program, ct);
+        }
+        catch (Quartz.SchedulerException e)
+        {
+            // The program is saved; answering 500 would invite a duplicate. The start-up sync creates
+            // the missing trigger, and the error says so in the log.
+            log.LogError(e, "Program {ProgramId} saved but its payment trigger was not; it is created at the next start", program.Id);
+        }
         return ProgramView.From(program);
     }
 }

@@ -18,8 +18,7 @@ public static class SlotBooking
         ContingencyDb db, string providerId, DateTimeOffset start, string memberRef, string kind,
         DateOnly? previousVisitOn, string? modality, DateTimeOffset now, CancellationToken ct)
     {
-        var provider = await db.Providers.AsNoTracking().FirstOrDefaultAsync(p => p.Id == providerId, ct)
-            ?? throw new NotFoundException("provider", providerId);
+        var provider = await ProviderById(db, providerId) ?? throw new NotFoundException("provider", providerId);
         if (start < now)
             throw new UnprocessableException(ErrorCodes.InThePast, $"The slot at {start:yyyy-MM-ddTHH:mmzzz} has already begun.");
         if (modality is not null && !provider.Modalities.Contains(modality))
@@ -42,6 +41,9 @@ public static class SlotBooking
             kind == Appointment.FollowUp ? previousVisitOn : null, dueBy, modality, now);
         return (appointment, owner.Calendar.Zone);
     }
+
+    private static readonly Func<ContingencyDb, string, Task<Provider?>> ProviderById =
+        EF.CompileAsyncQuery((ContingencyDb db, string id) => db.Providers.AsNoTracking().FirstOrDefault(p => p.Id == id));
 
     public static ConflictException SlotTaken(string providerId, DateTimeOffset start) =>
         new(ErrorCodes.SlotTaken, $"The slot of provider '{providerId}' at {start:yyyy-MM-ddTHH:mmzzz} is already booked.");

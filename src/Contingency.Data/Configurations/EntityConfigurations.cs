@@ -95,7 +95,6 @@ internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appoin
         b.HasIndex(a => new { a.ProgramId, a.Region, a.LicenseType, a.LocalDate, a.Kind, a.TimelyAccessMet, a.HeldSlot });
         b.HasIndex(a => a.CommitmentId);
         b.Property(a => a.Status).IsConcurrencyToken();
-        b.Ignore(a => a.HoldsSlot);
     }
 }
 

@@ -75,8 +75,6 @@ public sealed class Appointment
     /// </summary>
     public DateTimeOffset? HeldSlot { get; private set; }
 
-    public bool HoldsSlot => HeldSlot is not null;
-
     public void Cancel(string reason, string initiatedBy, DateTimeOffset now)
     {
         Require(Booked, "cancel");

@@ -72,8 +72,9 @@ public sealed class Commitment
     }
 
     /// <summary>
-    /// The commitment ends the day before <paramref name="effectiveOn"/>. Returns the first day
-    /// that lost its slots, from which booked appointments must be displaced.
+    /// The commitment ends the day before <paramref name="effectiveOn"/>: withdrawn, its slots
+    /// recounted. Displacing the bookings and correcting the payments of the removed days are the
+    /// caller's, in the same transaction.
     /// </summary>
     public void Withdraw(DateOnly effectiveOn, string reason, SlotCalendar calendar, DateOnly today, DateTimeOffset now)
     {

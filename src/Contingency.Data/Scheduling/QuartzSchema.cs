@@ -10,7 +10,7 @@ public static class QuartzSchema
 {
     public const string Prefix = "QRTZ_";
 
-    public enum Kind { Name, LongName, Text, Long, Int, Bool, Blob, Decimal }
+    public enum Kind { Name, Long, Int, Bool, Blob, Decimal }
 
     public sealed record Column(string Name, Kind Kind, bool Nullable = true, int Length = 0, string? Default = null);
 
@@ -151,7 +151,7 @@ public static class QuartzSchema
     {
         public string TypeOf(Column column) => column.Kind switch
         {
-            Kind.Name or Kind.LongName or Kind.Text => "TEXT",
+            Kind.Name => "TEXT",
             Kind.Long or Kind.Int or Kind.Bool => "INTEGER",
             Kind.Blob => "BLOB",
             Kind.Decimal => "NUMERIC",

@@ -7,7 +7,7 @@ using System.Text.Json.Serialization;
 /// <summary>Local times travel as `HH:mm`, as the contract writes them.</summary>
 public sealed class WallClockTimeConverter : JsonConverter<TimeOnly>
 {
-    private static readonly string[] Formats = ["HH:mm", "HH:mm:ss"];
+    private static readonly string[] Formats = ["HH:mm", "H:mm", "HH:mm:ss"];
 
     public override TimeOnly Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {

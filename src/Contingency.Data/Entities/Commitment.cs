@@ -91,6 +91,6 @@ public sealed class Commitment
         WithdrawnEffectiveOn = effectiveOn;
         WithdrawalReason = reason;
         WithdrawnAt = now;
-        TotalSlots = EndsOn < StartsOn ? 0 : calendar.Count(Pattern);
+        TotalSlots = calendar.Count(Pattern); // zero when withdrawn before its first day
     }
 }

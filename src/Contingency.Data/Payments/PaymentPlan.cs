@@ -24,13 +24,13 @@ public static class PaymentPlan
             .ToDictionary(p => p.PeriodStart!.Value);
         var weeks = new SortedSet<DateOnly>(advances.Keys);
         var pattern = commitment.Pattern;
-        if (pattern.EndsOn >= pattern.StartsOn)
-            for (var monday = SlotCalendar.WeekOf(pattern.StartsOn); monday <= pattern.EndsOn; monday = monday.AddDays(7))
-                weeks.Add(monday);
+        for (var monday = SlotCalendar.WeekOf(pattern.StartsOn); monday <= pattern.EndsOn; monday = monday.AddDays(7))
+            weeks.Add(monday);
 
         foreach (var monday in weeks)
         {
-            var sessions = pattern.EndsOn < pattern.StartsOn ? 0 : calendar.Count(pattern, monday, monday.AddDays(6));
+            // Zero for every week once a withdrawal took the whole commitment (EndsOn before StartsOn).
+            var sessions = calendar.Count(pattern, monday, monday.AddDays(6));
             if (!advances.TryGetValue(monday, out var advance))
             {
                 if (sessions == 0) continue;

@@ -44,6 +44,17 @@ public sealed class CommitmentsApiTests(ContingencyApp app) : IClassFixture<Cont
     }
 
     [Fact]
+    public async Task Local_times_are_read_as_H_mm_and_written_as_HH_mm()
+    {
+        var program = await api.CreateProgram();
+        var provider = await api.Enroll();
+        var commitment = await api.Commit(program.Id(), Api.CommitmentBody(provider.Id(), firstSlotAt: "9:00"));
+        Assert.Equal("09:00", commitment.Str("firstSlotAt"));
+        (await api.Post($"/api/programs/{program.Id()}/commitments", Api.CommitmentBody(provider.Id(), firstSlotAt: "nine")))
+            .ExpectProblem(HttpStatusCode.BadRequest, "malformed-request");
+    }
+
+    [Fact]
     public async Task Needs_at_least_one_weekday()
     {
         var program = await api.CreateProgram();

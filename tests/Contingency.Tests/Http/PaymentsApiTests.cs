@@ -48,6 +48,9 @@ public sealed class PaymentsApiTests
         Assert.All(payments.EnumerateArray(), p => Assert.Equal(System.Text.Json.JsonValueKind.Null, p.GetProperty("batchId").ValueKind));
 
         (await api.Get("/api/providers/nope/payments")).ExpectProblem(HttpStatusCode.NotFound, "not-found");
+        // With the scheduler held in standby the service is live but not ready.
+        Assert.Equal(HttpStatusCode.OK, (await api.Http.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, (await api.Http.GetAsync("/health/ready")).StatusCode);
         (await api.Get($"/api/providers/{providerId}/payments?programId=nope")).ExpectProblem(HttpStatusCode.NotFound, "not-found");
     }
 

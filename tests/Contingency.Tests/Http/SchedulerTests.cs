@@ -59,6 +59,21 @@ public sealed class SchedulerTests
     }
 
     [Fact]
+    public async Task A_commitment_made_after_its_first_payment_moment_is_paid_without_waiting_a_week()
+    {
+        // Friday evening: the Feb 26 moment has passed before the program exists, so its trigger's
+        // first firing is Mar 5 and only the commit's own request for a run can pay now.
+        await using var app = ContingencyApp.Over(TempDatabase.NewPath(), new FakeTimeProvider(FirstPaymentMoment.AddHours(1)));
+        var api = app.Api();
+        var program = await api.CreateProgram();
+        var provider = await api.Enroll();
+
+        await api.Commit(program.Id(), Api.CommitmentBody(provider.Id()));
+
+        Assert.Equal((1, 2, 2, 2), await WaitForRelease(app.DatabasePath, 2));
+    }
+
+    [Fact]
     public async Task Moments_missed_while_the_service_was_down_fire_once_on_start()
     {
         var path = TempDatabase.NewPath();

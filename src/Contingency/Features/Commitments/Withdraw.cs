@@ -32,8 +32,9 @@ public sealed class WithdrawHandler(ContingencyDb db, TimeProvider clock, ILogge
             ?? throw new NotFoundException("program", commitment.ProgramId);
         var now = clock.GetUtcNow();
         var effectiveOn = cmd.EffectiveOn!.Value;
+        var calendar = program.Calendar();
 
-        commitment.Withdraw(effectiveOn, cmd.Reason!.Trim(), program.Calendar(), program.Zone.Today(clock), now);
+        commitment.Withdraw(effectiveOn, cmd.Reason!.Trim(), calendar, calendar.Zone.Today(clock), now);
 
         // The days from effectiveOn on no longer have slots: their bookings are displaced, in the
         // same transaction, so no appointment is ever left holding a slot that does not exist.
@@ -45,7 +46,7 @@ public sealed class WithdrawHandler(ContingencyDb db, TimeProvider clock, ILogge
         // Payments follow the slots: removed weeks' advances are cancelled, a partly removed week is
         // recomputed, and money already released for removed slots comes back as an adjustment.
         var payments = await db.Payments.Where(p => p.CommitmentId == commitment.Id).ToListAsync(ct);
-        db.Payments.AddRange(PaymentPlan.Reconcile(commitment, program, program.Calendar(), payments, Ids.New, now));
+        db.Payments.AddRange(PaymentPlan.Reconcile(commitment, program, calendar, payments, Ids.New, now));
 
         await db.SaveChangesAsync(ct);
         log.LogInformation("Commitment {CommitmentId} withdrawn from {EffectiveOn}; {Displaced} appointments displaced",

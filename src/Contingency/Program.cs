@@ -13,6 +13,12 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
+if (Database.UnsupportedProvider(builder.Configuration) is { } unsupported)
+{
+    // A configuration mistake, not a crash: one line, no stack trace.
+    Console.Error.WriteLine($"contingency: {unsupported}");
+    return 2;
+}
 
 builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddContingencyDatabase();
@@ -30,7 +36,8 @@ builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Si
 
 builder.Services.ConfigureHttpJsonOptions(o => JsonSetup.Configure(o.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsHandler.AddCode);
+builder.Services.AddScoped<Idempotency>();
 builder.Services.AddExceptionHandler<ProblemDetailsHandler>();
 builder.Services.AddContingencyScheduler(builder.Configuration, builder.Environment);
 builder.Services.AddContingencyHealth();
@@ -43,6 +50,7 @@ await PaymentTriggers.SyncAllAsync(app.Services);
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseBodySizeLimits();
 
 app.MapOpenApi();
 app.MapScalarApiReference();
@@ -56,5 +64,6 @@ app.MapCapacity();
 app.MapPayments();
 
 app.Run();
+return 0;
 
 public partial class Program;

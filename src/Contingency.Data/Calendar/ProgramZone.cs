@@ -38,6 +38,21 @@ public sealed class ProgramZone
         return new DateTimeOffset(local, offset);
     }
 
+    /// <summary>
+    /// The instant a local wall-clock time is reached: the time itself, or, when it falls into a
+    /// spring-forward gap, the end of the gap (the first instant at which the clock shows a later
+    /// time). An ambiguous time takes the earlier instant, as in <see cref="ToInstant"/>.
+    /// </summary>
+    public DateTimeOffset ReachedAt(DateOnly date, TimeOnly time)
+    {
+        if (ToInstant(date, time) is { } instant) return instant;
+        // Gaps start and end on whole minutes; the longest on record skipped a whole day.
+        var local = date.ToDateTime(time, DateTimeKind.Unspecified);
+        local = local.AddTicks(-(local.Ticks % TimeSpan.TicksPerMinute));
+        do local = local.AddMinutes(1); while (zone.IsInvalidTime(local));
+        return new DateTimeOffset(local, zone.GetUtcOffset(local));
+    }
+
     /// <summary>The instant shown with the offset in force at that instant in this zone.</summary>
     public DateTimeOffset ToLocal(DateTimeOffset instant) => TimeZoneInfo.ConvertTime(instant, zone);
 

@@ -25,9 +25,18 @@ public sealed class SlotCalendar(ProgramZone zone, IReadOnlySet<DateOnly> holida
     /// <summary>The wall-clock start of slot k, or null when it would reach past midnight.</summary>
     public TimeOnly? WallClockStart(SlotPattern pattern, int k)
     {
-        var minutes = pattern.FirstSlotAt.Hour * 60 + pattern.FirstSlotAt.Minute + k * sessionMinutes;
-        return minutes < 24 * 60 ? new TimeOnly(minutes / 60, minutes % 60) : null;
+        var minutes = MinutesAfterMidnight(pattern.FirstSlotAt, k, sessionMinutes);
+        return minutes < MinutesPerDay ? new TimeOnly(minutes / 60, minutes % 60) : null;
     }
+
+    /// <summary>True when the last of a day's slots would end after 24:00 of wall-clock time.</summary>
+    public static bool DayEndsAfterMidnight(TimeOnly firstSlotAt, int slotsPerDay, int sessionMinutes) =>
+        MinutesAfterMidnight(firstSlotAt, slotsPerDay, sessionMinutes) > MinutesPerDay;
+
+    private const int MinutesPerDay = 24 * 60;
+
+    private static int MinutesAfterMidnight(TimeOnly firstSlotAt, int k, int sessionMinutes) =>
+        firstSlotAt.Hour * 60 + firstSlotAt.Minute + k * sessionMinutes;
 
     public IEnumerable<Slot> SlotsOn(SlotPattern pattern, DateOnly date)
     {

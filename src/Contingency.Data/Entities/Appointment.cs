@@ -1,5 +1,7 @@
 namespace Contingency.Data.Entities;
 
+using Contingency.Data.Calendar;
+
 /// <summary>A member booked into one provider slot, and what became of it.</summary>
 public sealed class Appointment
 {
@@ -14,28 +16,63 @@ public sealed class Appointment
 
     private Appointment() { }
 
-    public Appointment(string id, Commitment commitment, Provider provider, DateTimeOffset start, DateTimeOffset end, DateOnly localDate,
-        string memberRef, string kind, DateOnly? previousVisitOn, DateOnly? followUpDueBy, string? modality, DateTimeOffset now)
+    /// <summary>California's timely-access standard: a non-urgent follow-up within 10 business days.</summary>
+    public const int TimelyAccessBusinessDays = 10;
+    public const int MaxMemberRefLength = 64;
+
+    /// <summary>
+    /// A member booked into one slot of a commitment. The caller found the slot among the commitment's
+    /// (so it exists); this refuses what the slot and the provider cannot take.
+    /// </summary>
+    public Appointment(string id, Commitment commitment, Provider provider, Slot slot, IReadOnlySet<DateOnly> holidays,
+        string memberRef, string kind, DateOnly? previousVisitOn, string? modality, DateTimeOffset now)
     {
+        RequireNotBegun(slot.Start, now);
+        Guard.Name("memberRef", memberRef, MaxMemberRefLength);
+        if (kind is not (Intake or FollowUp)) throw new InvalidFieldException("kind", "kind is intake or follow-up.");
+        if (modality is not null && !Vocabulary.Modalities.Contains(modality))
+            throw new InvalidFieldException("modality", $"modality is one of {string.Join(", ", Vocabulary.Modalities)}.");
+        if (provider.Status != Provider.Active)
+            throw new UnprocessableException(ErrorCodes.ProviderInactive, $"Provider '{provider.Id}' is {provider.Status}.");
+        if (modality is not null && !provider.Modalities.Contains(modality))
+            throw new UnprocessableException(ErrorCodes.ModalityNotOffered, $"Provider '{provider.Id}' does not offer {modality} sessions.");
+
+        DateOnly? dueBy = null;
+        if (kind == FollowUp)
+        {
+            if (previousVisitOn is not { } previous) throw new InvalidFieldException("previousVisitOn", "A follow-up needs previousVisitOn.");
+            Guard.Date("previousVisitOn", previous);
+            if (previous >= slot.Date)
+                throw new InvalidFieldException("previousVisitOn", "previousVisitOn must be before the appointment's date.");
+            dueBy = BusinessDays.After(previous, TimelyAccessBusinessDays, holidays);
+        }
+
         Id = id;
         ProgramId = commitment.ProgramId;
         ProviderId = commitment.ProviderId;
         Region = provider.Region;
         LicenseType = provider.LicenseType;
         CommitmentId = commitment.Id;
-        Start = start.ToUniversalTime();
-        End = end.ToUniversalTime();
-        LocalDate = localDate;
+        Start = slot.Start.ToUniversalTime();
+        End = slot.End.ToUniversalTime();
+        LocalDate = slot.Date;
         MemberRef = memberRef;
         Kind = kind;
-        PreviousVisitOn = previousVisitOn;
-        FollowUpDueBy = followUpDueBy;
-        TimelyAccessMet = followUpDueBy is { } due ? localDate <= due : null;
+        PreviousVisitOn = kind == FollowUp ? previousVisitOn : null;
+        FollowUpDueBy = dueBy;
+        TimelyAccessMet = dueBy is { } due ? slot.Date <= due : null;
         Modality = modality;
         Status = Booked;
         HeldSlot = Start;
         CreatedAt = now;
         UpdatedAt = now;
+    }
+
+    /// <summary>A slot that has already begun cannot be booked.</summary>
+    public static void RequireNotBegun(DateTimeOffset start, DateTimeOffset now)
+    {
+        if (start < now)
+            throw new UnprocessableException(ErrorCodes.InThePast, $"The slot at {start:yyyy-MM-ddTHH:mmzzz} has already begun.");
     }
 
     public string Id { get; private set; } = "";
@@ -75,9 +112,14 @@ public sealed class Appointment
     /// </summary>
     public DateTimeOffset? HeldSlot { get; private set; }
 
+    public static readonly string[] Initiators = ["member", "provider", "plan"];
+
     public void Cancel(string reason, string initiatedBy, DateTimeOffset now)
     {
         Require(Booked, "cancel");
+        Guard.Text("reason", reason);
+        if (!Initiators.Contains(initiatedBy))
+            throw new InvalidFieldException("initiatedBy", $"initiatedBy is {string.Join(", ", Initiators)}.");
         Status = Cancelled;
         CancelReason = reason;
         CancelInitiatedBy = initiatedBy;

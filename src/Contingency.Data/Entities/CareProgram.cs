@@ -1,6 +1,7 @@
 namespace Contingency.Data.Entities;
 
 using Contingency.Data.Calendar;
+using Contingency.Data.Payments;
 
 /// <summary>A strike contingency program: its dates, zone, holidays, rates and payment moment.</summary>
 public sealed class CareProgram
@@ -10,13 +11,31 @@ public sealed class CareProgram
     public CareProgram(string id, string name, ProgramZone zone, DateOnly startsOn, int weeks, int sessionMinutes,
         IEnumerable<DateOnly> holidays, Rates rates, DayOfWeek paymentWeekday, TimeOnly paymentTime, DateTimeOffset now)
     {
+        Guard.Name("name", name);
+        Guard.Date("startsOn", startsOn);
+        Guard.Weeks("weeks", weeks);
+        if (startsOn.AddDays(7 * weeks - 1) > Limits.LastDate)
+            throw new InvalidFieldException("weeks", $"The program would end after {Limits.LastDate:yyyy-MM-dd}.");
+        if (sessionMinutes is < MinSessionMinutes or > MaxSessionMinutes)
+            throw new InvalidFieldException("sessionMinutes", $"sessionMinutes is {MinSessionMinutes} to {MaxSessionMinutes}.");
+        var days = Guard.Dates("holidays", holidays);
+        Guard.Money("rates.session", rates.Session);
+        Guard.Money("rates.premium", rates.Premium);
+        Guard.Money("rates.signingBonus", rates.SigningBonus);
+        if (rates.Currency is not { Length: 3 } || !rates.Currency.All(char.IsAsciiLetterUpper))
+            throw new InvalidFieldException("rates.currency", "currency is an ISO 4217 code such as USD.");
+        if (!Enum.IsDefined(paymentWeekday))
+            throw new InvalidFieldException("payments.weekday", "weekday is a day's name, such as Friday.");
+        if (paymentTime.Second != 0 || paymentTime.Millisecond != 0 || paymentTime.Microsecond != 0)
+            throw new InvalidFieldException("payments.time", "time is a local time as HH:mm.");
+
         Id = id;
         Name = name;
         TimeZone = zone.Id;
         StartsOn = startsOn;
         Weeks = weeks;
         SessionMinutes = sessionMinutes;
-        Holidays = holidays.Distinct().Order().ToList();
+        Holidays = days;
         SessionRate = rates.Session;
         PremiumRate = rates.Premium;
         SigningBonus = rates.SigningBonus;
@@ -25,6 +44,9 @@ public sealed class CareProgram
         PaymentTime = paymentTime;
         CreatedAt = now;
     }
+
+    public const int MinSessionMinutes = 15;
+    public const int MaxSessionMinutes = 240;
 
     public string Id { get; private set; } = "";
     public string Name { get; private set; } = "";
@@ -49,10 +71,17 @@ public sealed class CareProgram
 
     public bool Covers(DateOnly from, DateOnly to) => from >= StartsOn && to <= EndsOn;
 
-    /// <summary>The strike goes on: the program runs for more weeks.</summary>
+    public PaymentMoments PaymentMoments => new(Zone, PaymentWeekday, PaymentTime);
+
+    /// <summary>The strike goes on: the program runs for more weeks, never past two years in all.</summary>
     public void Extend(int weeks)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(weeks);
+        if (weeks < 1) throw new InvalidFieldException("weeks", "weeks is at least 1.");
+        if (Weeks + weeks > Limits.MaxWeeks)
+            throw new UnprocessableException(ErrorCodes.TooLong,
+                $"The program runs {Weeks} weeks; {weeks} more would pass the limit of {Limits.MaxWeeks} weeks in all.");
+        if (StartsOn.AddDays(7 * (Weeks + weeks) - 1) > Limits.LastDate)
+            throw new UnprocessableException(ErrorCodes.TooLong, $"The program would run past {Limits.LastDate:yyyy-MM-dd}.");
         Weeks += weeks;
     }
 }

@@ -10,9 +10,33 @@ public sealed class Commitment
 
     private Commitment() { }
 
+    /// <summary>
+    /// A provider's commitment to a program, refused unless it is one the program can hold: a day's
+    /// slots end by midnight, it lies inside the program's dates, starts today or later in the
+    /// program's zone, the provider is active, and it offers at least one slot.
+    /// </summary>
     public Commitment(string id, CareProgram program, Provider provider, int slotsPerDay, WeekdaySet weekdays,
-        TimeOnly firstSlotAt, DateOnly startsOn, int weeks, IEnumerable<DateOnly> excludedDates, DateTimeOffset now)
+        TimeOnly firstSlotAt, DateOnly startsOn, int weeks, IEnumerable<DateOnly> excludedDates, DateOnly today, DateTimeOffset now)
     {
+        if (slotsPerDay is < 1 or > MaxSlotsPerDay)
+            throw new InvalidFieldException("slotsPerDay", $"slotsPerDay is 1 to {MaxSlotsPerDay}.");
+        if (weekdays.IsEmpty) throw new InvalidFieldException("weekdays", "weekdays must name at least one day.");
+        if (SlotCalendar.DayEndsAfterMidnight(firstSlotAt, slotsPerDay, program.SessionMinutes))
+            throw new InvalidFieldException("firstSlotAt",
+                $"{slotsPerDay} slots of {program.SessionMinutes} minutes from {firstSlotAt:HH:mm} end after 24:00.");
+        Guard.Date("startsOn", startsOn);
+        Guard.Weeks("weeks", weeks);
+        var excluded = Guard.Dates("excludedDates", excludedDates);
+
+        var endsOn = startsOn.AddDays(7 * weeks - 1);
+        if (!program.Covers(startsOn, endsOn))
+            throw new UnprocessableException(ErrorCodes.OutsideProgram,
+                $"The commitment runs {startsOn:yyyy-MM-dd}..{endsOn:yyyy-MM-dd}; the program runs {program.StartsOn:yyyy-MM-dd}..{program.EndsOn:yyyy-MM-dd}.");
+        if (startsOn < today)
+            throw new UnprocessableException(ErrorCodes.InThePast, $"startsOn {startsOn:yyyy-MM-dd} is before today ({today:yyyy-MM-dd}) in {program.TimeZone}.");
+        if (provider.Status != Provider.Active)
+            throw new UnprocessableException(ErrorCodes.ProviderInactive, $"Provider '{provider.Id}' is {provider.Status}.");
+
         Id = id;
         ProgramId = program.Id;
         ProviderId = provider.Id;
@@ -21,13 +45,17 @@ public sealed class Commitment
         FirstSlotAt = firstSlotAt;
         StartsOn = startsOn;
         Weeks = weeks;
-        ExcludedDates = excludedDates.Distinct().Order().ToList();
+        ExcludedDates = excluded;
         EndsOn = PlannedEndsOn;
         Status = Active;
         ActiveInProgramId = program.Id;
         CreatedAt = now;
         TotalSlots = program.Calendar().Count(Pattern);
+        if (TotalSlots == 0)
+            throw new UnprocessableException(ErrorCodes.NoSlots, "Those weekdays, holidays and excluded dates leave no slot at all.");
     }
+
+    public const int MaxSlotsPerDay = 12;
 
     public string Id { get; private set; } = "";
     public string ProgramId { get; private set; } = "";
@@ -53,6 +81,12 @@ public sealed class Commitment
     /// </summary>
     public string? ActiveInProgramId { get; private set; }
 
+    /// <summary>
+    /// Raised by every booking of one of this commitment's slots, in the booking's own transaction,
+    /// and a concurrency token of this row: see <see cref="Withdraw"/> for why.
+    /// </summary>
+    public long BookingsVersion { get; private set; }
+
     public DateOnly PlannedEndsOn => StartsOn.AddDays(7 * Weeks - 1);
     public WeekdaySet Weekdays => new(WeekdayMask);
 
@@ -66,6 +100,8 @@ public sealed class Commitment
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(weeks);
         if (Status != Active) throw new InvalidOperationException($"Commitment {Id} is {Status} and cannot be extended.");
+        if (Weeks + weeks > Limits.MaxWeeks)
+            throw new UnprocessableException(ErrorCodes.TooLong, $"Commitment '{Id}' would run more than {Limits.MaxWeeks} weeks.");
         Weeks += weeks;
         EndsOn = PlannedEndsOn;
         TotalSlots = calendar.Count(Pattern);
@@ -75,6 +111,17 @@ public sealed class Commitment
     /// The commitment ends the day before <paramref name="effectiveOn"/>: withdrawn, its slots
     /// recounted. Displacing the bookings and correcting the payments of the removed days are the
     /// caller's, in the same transaction.
+    /// <para>
+    /// A booking and a withdrawal must not interleave (a booking committed just after the withdrawal
+    /// read the bookings to displace would keep a slot that no longer exists). The database decides,
+    /// through this row, which both transactions write: a booking raises <see cref="BookingsVersion"/>
+    /// with <c>UPDATE ... SET BookingsVersion = BookingsVersion + 1 WHERE Id = @id AND EndsOn >= @slotDate</c>
+    /// (see Features/Booking/SlotBooking.cs), so it holds only while the slot's day is still committed;
+    /// the withdrawal saves this row with the BookingsVersion it read as a concurrency token, so a
+    /// booking that came in after its read makes it fail and start again, now seeing that booking.
+    /// Whichever commits first, the other sees it: SQLite serialises the writers, and PostgreSQL and
+    /// SQL Server make the second UPDATE of the row wait for the first and then re-check its WHERE.
+    /// </para>
     /// </summary>
     public void Withdraw(DateOnly effectiveOn, string reason, SlotCalendar calendar, DateOnly today, DateTimeOffset now)
     {
@@ -84,6 +131,7 @@ public sealed class Commitment
             throw new UnprocessableException(ErrorCodes.InThePast, $"effectiveOn {effectiveOn:yyyy-MM-dd} is before today ({today:yyyy-MM-dd}) in the program's zone.");
         if (effectiveOn > EndsOn)
             throw new UnprocessableException(ErrorCodes.OutsideCommitment, $"effectiveOn {effectiveOn:yyyy-MM-dd} is after the commitment ends ({EndsOn:yyyy-MM-dd}).");
+        Guard.Name("reason", reason, Limits.MaxTextLength);
 
         EndsOn = effectiveOn.AddDays(-1);
         Status = Withdrawn;

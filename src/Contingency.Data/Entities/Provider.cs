@@ -10,6 +10,21 @@ public sealed class Provider
     public Provider(string id, string name, string npi, string licenseType, string licenseNumber, string email,
         string region, IEnumerable<string> modalities, IEnumerable<string> languages, DateTimeOffset now)
     {
+        Guard.Name("name", name);
+        if (!Contingency.Data.Npi.IsValid(npi)) throw new InvalidFieldException("npi", "npi must be 10 digits ending in a valid check digit.");
+        if (!Vocabulary.LicenseTypes.Contains(licenseType))
+            throw new InvalidFieldException("licenseType", $"licenseType must be one of {string.Join(", ", Vocabulary.LicenseTypes)}.");
+        Guard.Name("licenseNumber", licenseNumber, MaxCodeLength);
+        Guard.Name("email", email, MaxEmailLength);
+        Guard.Name("region", region, MaxRegionLength);
+        var offered = modalities.Distinct().ToList();
+        if (offered.Count == 0 || offered.Any(m => !Vocabulary.Modalities.Contains(m)))
+            throw new InvalidFieldException("modalities", $"modalities are one or more of {string.Join(", ", Vocabulary.Modalities)}.");
+        var spoken = languages.Distinct().ToList();
+        if (spoken.Count is 0 or > Limits.MaxLanguages)
+            throw new InvalidFieldException("languages", $"languages lists 1 to {Limits.MaxLanguages} languages.");
+        foreach (var language in spoken) Guard.Name("languages", language, MaxLanguageLength);
+
         Id = id;
         Name = name;
         Npi = npi;
@@ -17,11 +32,16 @@ public sealed class Provider
         LicenseNumber = licenseNumber;
         Email = email;
         Region = region;
-        Modalities = modalities.Distinct().ToList();
-        Languages = languages.Distinct().ToList();
+        Modalities = offered;
+        Languages = spoken;
         Status = Active;
         CreatedAt = now;
     }
+
+    public const int MaxCodeLength = 64;
+    public const int MaxEmailLength = 254;
+    public const int MaxRegionLength = 100;
+    public const int MaxLanguageLength = 35;
 
     public string Id { get; private set; } = "";
     public string Name { get; private set; } = "";

@@ -16,7 +16,7 @@ public static class PaymentPlan
         IReadOnlyCollection<Payment> existing, Func<string> newId, DateTimeOffset now)
     {
         now = now.ToWholeSecond();
-        var moments = new PaymentMoments(calendar.Zone, program.PaymentWeekday, program.PaymentTime);
+        var moments = program.PaymentMoments;
         var perSession = program.SessionRate + program.PremiumRate;
         var added = new List<Payment>();
 

@@ -21,9 +21,7 @@ public static class Database
         services.AddDbContextPool<ContingencyDb>((sp, options) =>
         {
             var config = sp.GetRequiredService<IConfiguration>();
-            var provider = config["Database:Provider"] ?? Sqlite;
-            if (!string.Equals(provider, Sqlite, StringComparison.OrdinalIgnoreCase))
-                throw new InvalidOperationException($"Database:Provider '{provider}' is not supported; use '{Sqlite}'.");
+            if (UnsupportedProvider(config) is { } problem) throw new InvalidOperationException(problem);
             var connectionString = SqliteConnectionString(config, sp.GetRequiredService<IHostEnvironment>());
             options.UseSqlite(connectionString, o => o.MigrationsAssembly("Contingency.Migrations.Sqlite"))
                 .AddInterceptors(sp.GetRequiredService<SqliteConnectionSettings>())
@@ -37,6 +35,15 @@ public static class Database
                     (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
         });
         return services;
+    }
+
+    /// <summary>Why the configured provider cannot be used, in one line; null when it can.</summary>
+    public static string? UnsupportedProvider(IConfiguration config)
+    {
+        var provider = config["Database:Provider"];
+        return string.IsNullOrEmpty(provider) || string.Equals(provider, Sqlite, StringComparison.OrdinalIgnoreCase)
+            ? null
+            : $"Database:Provider '{provider}' is not supported; the supported provider is '{Sqlite}'.";
     }
 
     public static string SqliteConnectionString(IConfiguration config, IHostEnvironment env)

@@ -1,19 +1,21 @@
 namespace Contingency.Infrastructure;
 
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Contingency.Data;
 using FluentValidation;
 using Microsoft.AspNetCore.Diagnostics;
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 
 /// <summary>
-/// The one place where failures become RFC 9457 problem details: validation is a 400 with the
-/// `errors` map, domain rules carry their status and stable `code`, unreadable requests are a 400,
-/// and only a genuine fault is a 500 (logged by id, never with request data).
+/// The one place where failures become RFC 9457 problem details with a stable `code`: validation
+/// is a 400 with the `errors` map, domain errors map their kind to a status, unreadable requests are
+/// a 400 naming the field and the form expected, and only a genuine fault is a 500 (logged by id,
+/// never with request data). Answers that no exception produced (unknown route 404, 405, a
+/// framework 413 or 415) get their code in <see cref="AddCode"/>.
 /// </summary>
-public sealed class ProblemDetailsHandler(IProblemDetailsService problems, ILogger<ProblemDetailsHandler> log) : IExceptionHandler
+public sealed partial class ProblemDetailsHandler(IProblemDetailsService problems, ILogger<ProblemDetailsHandler> log) : IExceptionHandler
 {
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
@@ -21,37 +23,23 @@ public sealed class ProblemDetailsHandler(IProblemDetailsService problems, ILogg
         switch (exception)
         {
             case ValidationException validation:
-                problem = new HttpValidationProblemDetails(
-                    validation.Errors
-                        .GroupBy(e => e.PropertyName)
-                        .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()))
-                {
-                    Status = StatusCodes.Status400BadRequest,
-                    Title = "One or more validation errors occurred.",
-                };
+                problem = Invalid(validation.Errors.GroupBy(e => e.PropertyName)
+                    .ToDictionary(g => g.Key, g => g.Select(e => e.ErrorMessage).Distinct().ToArray()));
+                break;
+            case InvalidFieldException field:
+                problem = Invalid(new Dictionary<string, string[]> { [field.Field] = [field.Message] });
                 break;
             case DomainException domain:
-                problem = new ProblemDetails { Status = domain.Status, Title = TitleOf(domain.Status), Detail = domain.Message };
-                problem.Extensions["code"] = domain.Code;
+                problem = Problem(StatusOf(domain.Kind), domain.Code, domain.Message);
                 break;
             case DbUpdateConcurrencyException:
-                // Another request changed the same record between our read and our write.
-                problem = new ProblemDetails
-                {
-                    Status = StatusCodes.Status409Conflict,
-                    Title = TitleOf(409),
-                    Detail = "The record changed while this request was being processed; read it again and retry.",
-                };
-                problem.Extensions["code"] = "concurrent-update";
+                // Another request changed the same record between our read and our write, and the
+                // use case has no rule that judges it again.
+                problem = Problem(409, ErrorCodes.ConcurrentUpdate,
+                    "The record changed while this request was being processed; read it again and retry.");
                 break;
             case BadHttpRequestException bad:
-                problem = new ProblemDetails
-                {
-                    Status = bad.StatusCode,
-                    Title = TitleOf(bad.StatusCode),
-                    Detail = DescribeBadRequest(bad),
-                };
-                problem.Extensions["code"] = bad.StatusCode == 400 ? "malformed-request" : "bad-request";
+                problem = Unreadable(bad);
                 break;
             case OperationCanceledException when ct.IsCancellationRequested:
                 return true; // the client went away; nobody is left to answer
@@ -65,17 +53,121 @@ public sealed class ProblemDetailsHandler(IProblemDetailsService problems, ILogg
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
     }
 
-    // The JSON reader's message names the path and position only, never the values sent.
-    private static string DescribeBadRequest(BadHttpRequestException bad) =>
-        bad.InnerException is JsonException json
-            ? $"The request body is not valid JSON for this route{(json.Path is { } p ? $" (at {p})" : "")}."
-            : bad.Message;
+    public static int StatusOf(ErrorKind kind) => kind switch
+    {
+        ErrorKind.Invalid => 400,
+        ErrorKind.NotFound => 404,
+        ErrorKind.Conflict => 409,
+        ErrorKind.Unprocessable => 422,
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>The code of an answer that carries none of its own, by its status.</summary>
+    public static string CodeOf(int status) => status switch
+    {
+        400 => ErrorCodes.InvalidRequest,
+        401 => "unauthenticated",
+        403 => "forbidden",
+        404 => ErrorCodes.NotFound,
+        405 => "method-not-allowed",
+        406 => "not-acceptable",
+        409 => ErrorCodes.ConcurrentUpdate,
+        411 => "length-required",
+        413 => "payload-too-large",
+        415 => "unsupported-media-type",
+        429 => "rate-limited",
+        _ when status >= 500 => "internal-error",
+        _ => "bad-request",
+    };
+
+    /// <summary>Gives every problem a code, whatever produced it (status-code pages, the framework's own refusals).</summary>
+    public static void AddCode(ProblemDetailsContext context)
+    {
+        var problem = context.ProblemDetails;
+        var status = problem.Status ?? context.HttpContext.Response.StatusCode;
+        problem.Extensions.TryAdd("code", CodeOf(status));
+        if (status == 404 && problem.Detail is null) problem.Detail = "There is nothing at this address.";
+        if (status == 405 && problem.Detail is null) problem.Detail = $"{context.HttpContext.Request.Method} is not allowed here.";
+    }
+
+    private static ProblemDetails Invalid(IDictionary<string, string[]> errors) => new HttpValidationProblemDetails(errors)
+    {
+        Status = 400,
+        Title = "One or more validation errors occurred.",
+        Extensions = { ["code"] = ErrorCodes.InvalidRequest },
+    };
+
+    private static ProblemDetails Problem(int status, string code, string detail) => new()
+    {
+        Status = status,
+        Title = TitleOf(status),
+        Detail = detail,
+        Extensions = { ["code"] = code },
+    };
+
+    /// <summary>
+    /// A request the framework could not read: a body that is not JSON, a value of the wrong type or
+    /// form (named by its path, with the form expected, never the value sent), a query or route value
+    /// that does not parse, a wrong content type, a body too large.
+    /// </summary>
+    private static ProblemDetails Unreadable(BadHttpRequestException bad)
+    {
+        if (bad.StatusCode != 400) return Problem(bad.StatusCode, CodeOf(bad.StatusCode), bad.Message);
+        if (bad.InnerException is JsonException json)
+        {
+            var field = FieldOf(json.Path);
+            var expected = json is ExpectedFormException form ? form.Expected : ExpectedOf(json.Message);
+            var detail = expected is null
+                ? $"The request body is not valid JSON{(field is null ? "" : $" (near {field})")}."
+                : $"{field ?? "The body"} must be {expected}.";
+            var problem = Problem(400, "malformed-request", detail);
+            if (field is not null) problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [detail] };
+            return problem;
+        }
+        if (BindFailure().Match(bad.Message) is { Success: true } m)
+        {
+            var field = m.Groups["name"].Value;
+            var detail = $"{field} must be {ExpectedOfType(m.Groups["type"].Value)}.";
+            return Invalid(new Dictionary<string, string[]> { [field] = [detail] });
+        }
+        return Problem(400, "malformed-request", bad.Message);
+    }
+
+    // "$.rates.session" -> "rates.session"; "$.holidays[3]" -> "holidays[3]"; "$" -> null (the body itself).
+    private static string? FieldOf(string? path) =>
+        path is null || path == "$" ? null : path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path.TrimStart('$');
+
+    // The framework's own conversion errors name the .NET type; say it as the client writes it.
+    private static string? ExpectedOf(string message) =>
+        ConversionFailure().Match(message) is { Success: true } m ? ExpectedOfType(m.Groups["type"].Value) : null;
+
+    private static string ExpectedOfType(string type) => type.TrimEnd('?').Replace("System.", "") switch
+    {
+        "Int32" or "Int64" or "int" or "long" => "a whole number",
+        "String" or "string" => "a string",
+        "Boolean" or "bool" => "true or false",
+        "DateOnly" => LocalDateConverter.Expected,
+        "TimeOnly" => WallClockTimeConverter.Expected,
+        "DateTimeOffset" => InstantConverter.Expected,
+        "Decimal" or "decimal" => MoneyConverter.Expected,
+        var t when t.Contains("List") || t.Contains("[]") => "a list",
+        _ => "an object of the documented shape",
+    };
+
+    [GeneratedRegex(@"could not be converted to (?<type>[\w.`\[\]]+)")]
+    private static partial Regex ConversionFailure();
+
+    [GeneratedRegex("^Failed to bind parameter \"(?<type>[^\" ]+) (?<name>[^\"]+)\"")]
+    private static partial Regex BindFailure();
 
     private static string TitleOf(int status) => status switch
     {
         400 => "Bad request",
         404 => "Not found",
+        405 => "Method not allowed",
         409 => "Conflict",
+        413 => "Payload too large",
+        415 => "Unsupported media type",
         422 => "Unprocessable content",
         _ => "Error",
     };

@@ -44,14 +44,18 @@ public sealed class CommitmentsApiTests(ContingencyApp app) : IClassFixture<Cont
     }
 
     [Fact]
-    public async Task Local_times_are_read_as_H_mm_and_written_as_HH_mm()
+    public async Task Local_times_are_exactly_HH_mm()
     {
         var program = await api.CreateProgram();
         var provider = await api.Enroll();
-        var commitment = await api.Commit(program.Id(), Api.CommitmentBody(provider.Id(), firstSlotAt: "9:00"));
+        foreach (var notHHmm in new[] { "9:00", "09:00:30", "24:00", "nine", "0900" })
+        {
+            var refused = (await api.Post($"/api/programs/{program.Id()}/commitments", Api.CommitmentBody(provider.Id(), firstSlotAt: notHHmm)))
+                .ExpectProblem(HttpStatusCode.BadRequest, "malformed-request");
+            Assert.Contains("HH:mm", refused.GetProperty("errors").GetProperty("firstSlotAt")[0].GetString());
+        }
+        var commitment = await api.Commit(program.Id(), Api.CommitmentBody(provider.Id(), firstSlotAt: "09:00"));
         Assert.Equal("09:00", commitment.Str("firstSlotAt"));
-        (await api.Post($"/api/programs/{program.Id()}/commitments", Api.CommitmentBody(provider.Id(), firstSlotAt: "nine")))
-            .ExpectProblem(HttpStatusCode.BadRequest, "malformed-request");
     }
 
     [Fact]

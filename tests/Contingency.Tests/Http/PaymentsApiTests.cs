@@ -271,12 +271,15 @@ public sealed class PaymentsApiTests
         await using var connection = new SqliteConnection($"Data Source={app.DatabasePath}");
         await connection.OpenAsync();
         await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT c.CRON_EXPRESSION, c.TIME_ZONE_ID, t.MISFIRE_INSTR FROM QRTZ_CRON_TRIGGERS c JOIN QRTZ_TRIGGERS t " +
-                            "ON t.SCHED_NAME = c.SCHED_NAME AND t.TRIGGER_NAME = c.TRIGGER_NAME AND t.TRIGGER_GROUP = c.TRIGGER_GROUP WHERE c.TRIGGER_NAME LIKE $name";
+        // One trigger, armed at the program's first payment moment, firing once if it is missed.
+        query.CommandText = "SELECT t.NEXT_FIRE_TIME, s.REPEAT_COUNT, t.MISFIRE_INSTR FROM QRTZ_TRIGGERS t JOIN QRTZ_SIMPLE_TRIGGERS s " +
+                            "ON t.SCHED_NAME = s.SCHED_NAME AND t.TRIGGER_NAME = s.TRIGGER_NAME AND t.TRIGGER_GROUP = s.TRIGGER_GROUP WHERE t.JOB_NAME LIKE $name";
         query.Parameters.AddWithValue("$name", $"%{program.Id()}");
         await using var reader = await query.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
-        Assert.Equal(("0 0 17 ? * FRI", "America/Los_Angeles"), (reader.GetString(0), reader.GetString(1)));
+        Assert.Equal(DateTimeOffset.Parse("2027-02-06T01:00:00Z").UtcTicks, reader.GetInt64(0));
+        Assert.Equal(0, reader.GetInt64(1));
+        Assert.Equal((int)Quartz.SimpleTriggerMisfireInstruction.FireNow, reader.GetInt32(2));
         Assert.False(await reader.ReadAsync());
     }
 }

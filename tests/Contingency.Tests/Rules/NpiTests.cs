@@ -1,6 +1,6 @@
 namespace Contingency.Tests.Rules;
 
-using Contingency.Features.Providers;
+using Contingency.Data;
 
 public sealed class NpiTests
 {

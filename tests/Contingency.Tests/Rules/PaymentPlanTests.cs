@@ -19,7 +19,7 @@ public sealed class PaymentPlanTests
         int slotsPerDay = 6, string firstSlotAt = "09:00") =>
         new("commitment", program,
             new Provider("provider", "L", "1234567893", "LMFT", "L-1", "l@example.org", "Chico", ["video"], ["en"], February),
-            slotsPerDay, WeekdaySet.Of(days ?? Weekdays), TimeOnly.Parse(firstSlotAt), DateOnly.Parse(startsOn), weeks, [], February);
+            slotsPerDay, WeekdaySet.Of(days ?? Weekdays), TimeOnly.Parse(firstSlotAt), DateOnly.Parse(startsOn), weeks, [], DateOnly.FromDateTime(February.UtcDateTime), February);
 
     private List<Payment> Plan(CareProgram program, Commitment commitment, IReadOnlyCollection<Payment>? existing = null, DateTimeOffset? now = null) =>
         PaymentPlan.Reconcile(commitment, program, program.Calendar(), existing ?? [], () => $"pay-{++sequence}", now ?? February);

@@ -1,6 +1,7 @@
 namespace Contingency.Tests.Slices;
 
 using Contingency.Data;
+using Contingency.Data.Calendar;
 using Contingency.Data.Entities;
 using Contingency.Features.Booking;
 using Contingency.Features.Commitments;
@@ -103,8 +104,8 @@ public sealed class BookingSliceTests(ContingencyApp app) : IClassFixture<Contin
             var original = await db.Appointments.AsNoTracking().SingleAsync(a => a.Id == booked.Id);
             var commitment = await db.Commitments.AsNoTracking().SingleAsync(c => c.Id == original.CommitmentId);
             var provider = await db.Providers.AsNoTracking().SingleAsync(p => p.Id == original.ProviderId);
-            db.Appointments.Add(new Appointment("copy", commitment, provider, original.Start, original.End, original.LocalDate, "M-2",
-                Appointment.Intake, null, null, null, DateTimeOffset.UtcNow));
+            db.Appointments.Add(new Appointment("copy", commitment, provider, new Slot(original.LocalDate, original.Start, original.End),
+                new HashSet<DateOnly>(), "M-2", Appointment.Intake, null, null, DateTimeOffset.UtcNow));
             return await db.SaveChangesAsync();
         }));
     }

@@ -3,6 +3,7 @@ namespace Contingency.Tests.Support;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Contingency.Data;
 using Contingency.Features.Providers;
 
 /// <summary>A thin client over the HTTP contract, so tests read as the scenario they drive.</summary>

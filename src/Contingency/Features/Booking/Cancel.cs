@@ -1,6 +1,7 @@
 namespace Contingency.Features.Booking;
 
 using Contingency.Data;
+using Contingency.Data.Entities;
 using FluentValidation;
 using Mediator;
 
@@ -10,12 +11,10 @@ public sealed record Cancel(string AppointmentId, string? Reason, string? Initia
 
 public sealed class CancelValidator : AbstractValidator<Cancel>
 {
-    public static readonly string[] Initiators = ["member", "provider", "plan"];
-
     public CancelValidator()
     {
-        RuleFor(c => c.Reason).MaximumLength(500);
-        RuleFor(c => c.InitiatedBy).NotEmpty().Must(i => Initiators.Contains(i))
+        RuleFor(c => c.Reason).MaximumLength(Limits.MaxTextLength);
+        RuleFor(c => c.InitiatedBy).NotEmpty().Must(i => Appointment.Initiators.Contains(i))
             .WithMessage("initiatedBy is member, provider or plan.");
     }
 }

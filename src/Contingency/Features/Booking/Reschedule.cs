@@ -15,14 +15,14 @@ public sealed class RescheduleValidator : AbstractValidator<Reschedule>
 {
     public RescheduleValidator()
     {
-        RuleFor(c => c.ProviderId).NotEmpty();
-        RuleFor(c => c.Start).NotNull();
+        RuleFor(c => c.ProviderId).NotEmpty().MaximumLength(Ids.MaxLength);
+        RuleFor(c => c.Start).NotNull().ServiceInstant();
     }
 }
 
 /// <summary>
-/// Books the new slot and cancels the old appointment in one SaveChanges, i.e. one transaction:
-/// if the new slot is taken, or the old appointment changed meanwhile, nothing changes.
+/// Books the new slot and cancels the old appointment in one transaction: if the new slot is
+/// taken, or no longer committed, or the old appointment changed meanwhile, nothing changes.
 /// </summary>
 public sealed class RescheduleHandler(ContingencyDb db, TimeProvider clock, ILogger<RescheduleHandler> log)
     : ICommandHandler<Reschedule, AppointmentView>
@@ -40,10 +40,13 @@ public sealed class RescheduleHandler(ContingencyDb db, TimeProvider clock, ILog
             throw SlotBooking.SlotTaken(old.ProviderId, zone.ToLocal(old.Start));
 
         old.RescheduleTo(replacement, now);
-        db.Appointments.Add(replacement);
         try
         {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await SlotBooking.HoldAsync(db, replacement, ct);
+            db.Appointments.Add(replacement);
             await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {
@@ -52,8 +55,8 @@ public sealed class RescheduleHandler(ContingencyDb db, TimeProvider clock, ILog
         }
         catch (DbUpdateConcurrencyException)
         {
-            db.ChangeTracker.Clear();
-            throw new ConflictException(ErrorCodes.InvalidTransition, "The appointment changed while it was being rescheduled.");
+            // The old appointment's status changed first: judged again as if this request came second.
+            throw await Transitions.LostRaceAsync(db, old.Id, ct);
         }
         log.LogInformation("Appointment {AppointmentId} rescheduled to {ReplacementId}", old.Id, replacement.Id);
         return AppointmentView.From(replacement, zone);

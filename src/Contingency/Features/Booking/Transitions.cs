@@ -26,9 +26,15 @@ internal static class Transitions
         }
         catch (DbUpdateConcurrencyException)
         {
-            db.ChangeTracker.Clear();
-            var now = await db.Appointments.AsNoTracking().Where(a => a.Id == appointment.Id).Select(a => a.Status).FirstAsync(ct);
-            throw new ConflictException(ErrorCodes.InvalidTransition, $"The appointment became {now} meanwhile.");
+            throw await LostRaceAsync(db, appointment.Id, ct);
         }
+    }
+
+    /// <summary>Another request changed the appointment's status first: the state no longer allows this change.</summary>
+    public static async Task<ConflictException> LostRaceAsync(ContingencyDb db, string appointmentId, CancellationToken ct)
+    {
+        db.ChangeTracker.Clear();
+        var now = await db.Appointments.AsNoTracking().Where(a => a.Id == appointmentId).Select(a => a.Status).FirstAsync(ct);
+        return new ConflictException(ErrorCodes.InvalidTransition, $"The appointment became {now} meanwhile.");
     }
 }

@@ -16,8 +16,8 @@ public sealed class WithdrawValidator : AbstractValidator<Withdraw>
 {
     public WithdrawValidator()
     {
-        RuleFor(c => c.EffectiveOn).NotNull();
-        RuleFor(c => c.Reason).NotEmpty().MaximumLength(500);
+        RuleFor(c => c.EffectiveOn).NotNull().ServiceDate();
+        RuleFor(c => c.Reason).NotEmpty().MaximumLength(Limits.MaxTextLength);
     }
 }
 
@@ -26,31 +26,34 @@ public sealed class WithdrawHandler(ContingencyDb db, TimeProvider clock, ILogge
 {
     public async ValueTask<CommitmentView> Handle(Withdraw cmd, CancellationToken ct)
     {
-        var commitment = await db.Commitments.FindAsync([cmd.CommitmentId], ct)
-            ?? throw new NotFoundException("commitment", cmd.CommitmentId);
-        var program = await db.Programs.FindAsync([commitment.ProgramId], ct)
-            ?? throw new NotFoundException("program", commitment.ProgramId);
-        var now = clock.GetUtcNow();
-        var effectiveOn = cmd.EffectiveOn!.Value;
-        var calendar = program.Calendar();
+        var (commitment, displaced) = await db.WriteAsync(async () =>
+        {
+            var commitment = await db.Commitments.FindAsync([cmd.CommitmentId], ct)
+                ?? throw new NotFoundException("commitment", cmd.CommitmentId);
+            var program = await db.Programs.FindAsync([commitment.ProgramId], ct)
+                ?? throw new NotFoundException("program", commitment.ProgramId);
+            var now = clock.GetUtcNow();
+            var effectiveOn = cmd.EffectiveOn!.Value;
+            var calendar = program.Calendar();
 
-        commitment.Withdraw(effectiveOn, cmd.Reason!.Trim(), calendar, calendar.Zone.Today(clock), now);
+            commitment.Withdraw(effectiveOn, cmd.Reason!.Trim(), calendar, calendar.Zone.Today(clock), now);
 
-        // The days from effectiveOn on no longer have slots: their bookings are displaced, in the
-        // same transaction, so no appointment is ever left holding a slot that does not exist.
-        var displaced = await db.Appointments
-            .Where(a => a.CommitmentId == commitment.Id && a.Status == Appointment.Booked && a.LocalDate >= effectiveOn)
-            .ToListAsync(ct);
-        foreach (var appointment in displaced) appointment.Displace(now);
+            // The days from effectiveOn on no longer have slots: their bookings are displaced in the same
+            // transaction. A booking committed after this read fails this save (Commitment.Withdraw says how).
+            var displaced = await db.Appointments
+                .Where(a => a.CommitmentId == commitment.Id && a.Status == Appointment.Booked && a.LocalDate >= effectiveOn)
+                .ToListAsync(ct);
+            foreach (var appointment in displaced) appointment.Displace(now);
 
-        // Payments follow the slots: removed weeks' advances are cancelled, a partly removed week is
-        // recomputed, and money already released for removed slots comes back as an adjustment.
-        var payments = await db.Payments.Where(p => p.CommitmentId == commitment.Id).ToListAsync(ct);
-        db.Payments.AddRange(PaymentPlan.Reconcile(commitment, program, calendar, payments, Ids.New, now));
-
-        await db.SaveChangesAsync(ct);
+            // Payments follow the slots: removed weeks' advances are cancelled, a partly removed week is
+            // recomputed, and money already released for removed slots comes back as an adjustment.
+            var payments = await db.Payments.Where(p => p.CommitmentId == commitment.Id).ToListAsync(ct);
+            db.Payments.AddRange(PaymentPlan.Reconcile(commitment, program, calendar, payments, Ids.New, now));
+            await db.SaveChangesAsync(ct);
+            return (commitment, displaced);
+        }, ct);
         log.LogInformation("Commitment {CommitmentId} withdrawn from {EffectiveOn}; {Displaced} appointments displaced",
-            commitment.Id, effectiveOn, displaced.Count);
+            commitment.Id, cmd.EffectiveOn, displaced.Count);
         return CommitmentView.From(commitment) with { DisplacedAppointments = displaced.Select(a => a.Id).ToList() };
     }
 }

@@ -6,45 +6,66 @@ using Microsoft.EntityFrameworkCore;
 using Quartz;
 
 /// <summary>
-/// One payment-run trigger per program: a cron at the program's payment weekday and time in the
-/// program's own zone. A moment missed while the service was down fires once when it is back
-/// (FireAndProceed), never as a burst of catch-up runs.
+/// Each program has one durable payment-run job and, at any time, one trigger armed for its next
+/// payment moment. The moment comes from <see cref="Data.Payments.PaymentMoments"/>, the rule that
+/// also sets every payment's <c>dueAt</c>, so the run fires at exactly the instant the money falls
+/// due, on DST change days too (a cron expression would apply Quartz's own DST rule instead).
+/// Every run arms the next moment (<see cref="RunPaymentsHandler"/>); a moment missed while the
+/// service was down is a trigger left in the past, which fires once on start (FireNow) and arms
+/// the next one, never a burst of catch-up runs.
 /// </summary>
 public sealed class PaymentTriggers(ISchedulerFactory schedulers, TimeProvider clock, ILogger<PaymentTriggers> log)
 {
     public const string Group = "payments";
 
     public static JobKey JobKeyOf(string programId) => new($"payment-run.{programId}", Group);
-    public static TriggerKey TriggerKeyOf(string programId) => new($"payment-run.{programId}", Group);
 
-    public static string CronOf(CareProgram program) =>
-        $"0 {program.PaymentTime.Minute} {program.PaymentTime.Hour} ? * {program.PaymentWeekday.ToString()[..3].ToUpperInvariant()}";
+    /// <summary>One key per moment, so arming the next moment never collides with the trigger that is firing now.</summary>
+    public static TriggerKey TriggerKeyOf(string programId, DateTimeOffset moment) =>
+        new($"payment-run.{programId}.{moment.UtcDateTime:yyyyMMddTHHmmZ}", Group);
 
-    /// <summary>Creates the program's trigger, or corrects it if the program's payment moment changed.</summary>
-    public async Task EnsureAsync(CareProgram program, CancellationToken ct)
+    /// <summary>The program's armed trigger: the earliest of its moment triggers still to fire.</summary>
+    public static async Task<ITrigger?> ArmedAsync(IScheduler scheduler, string programId, CancellationToken ct) =>
+        (await scheduler.GetTriggersOfJob(JobKeyOf(programId), ct))
+            .Where(t => t.Key.Group == Group && t.NextFireTimeUtc is not null)
+            .MinBy(t => t.NextFireTimeUtc);
+
+    /// <summary>
+    /// Makes sure the program's job exists and a trigger is armed at its next payment moment after
+    /// now, unless one is armed already at or before that (a missed moment still waiting to fire).
+    /// Safe to call from several places at once: the trigger's key is its moment.
+    /// </summary>
+    public async Task ArmAsync(CareProgram program, CancellationToken ct)
     {
         var scheduler = await schedulers.GetScheduler(ct);
-        var cron = CronOf(program);
-        if (await scheduler.GetTrigger(TriggerKeyOf(program.Id), ct) is ICronTrigger existing
-            && existing.CronExpressionString == cron && existing.TimeZone.Id == program.TimeZone)
-            return;
+        var job = JobKeyOf(program.Id);
+        if (!await scheduler.Exists(job, ct))
+            await scheduler.AddJob(JobBuilder.Create<PaymentRunJob>()
+                .WithIdentity(job)
+                .WithDescription($"Payment run of program {program.Id}")
+                .UsingJobData(PaymentRunJob.ProgramIdKey, program.Id)
+                .RequestRecovery()
+                .StoreDurably()
+                .Build(), AddJobOptions.Replacing, ct);
 
-        var job = JobBuilder.Create<PaymentRunJob>()
-            .WithIdentity(JobKeyOf(program.Id))
-            .WithDescription($"Payment run of program {program.Id}")
-            .UsingJobData(PaymentRunJob.ProgramIdKey, program.Id)
-            .RequestRecovery()
-            .StoreDurably()
-            .Build();
+        var next = program.PaymentMoments.Next(clock.GetUtcNow());
+        if (await ArmedAsync(scheduler, program.Id, ct) is { } armed && armed.NextFireTimeUtc <= next) return;
+
         var trigger = TriggerBuilder.Create(clock)
-            .WithIdentity(TriggerKeyOf(program.Id))
-            .ForJob(job.Key)
-            .WithCronSchedule(cron, c => c
-                .InTimeZone(TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone))
-                .WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
+            .WithIdentity(TriggerKeyOf(program.Id, next))
+            .ForJob(job)
+            .StartAt(next)
+            .WithSimpleSchedule(s => s.WithRepeatCount(0).WithMisfireInstruction(SimpleTriggerMisfireInstruction.FireNow))
             .Build();
-        await scheduler.ScheduleJob(job, trigger, new ScheduleJobOptions { Replace = true }, ct);
-        log.LogInformation("Payment trigger of program {ProgramId} set to '{Cron}' in {TimeZone}", program.Id, cron, program.TimeZone);
+        try
+        {
+            await scheduler.ScheduleJob(trigger, new ScheduleJobOptions(), ct);
+            log.LogInformation("Payment run of program {ProgramId} armed for {Moment}", program.Id, program.Zone.ToLocal(next));
+        }
+        catch (ObjectAlreadyExistsException)
+        {
+            // Another request armed the same moment first.
+        }
     }
 
     /// <summary>
@@ -64,13 +85,49 @@ public sealed class PaymentTriggers(ISchedulerFactory schedulers, TimeProvider c
         }
     }
 
-    /// <summary>At start: every program has its trigger (a crash between saving a program and scheduling it loses nothing).</summary>
+    /// <summary>
+    /// After a write has committed: arm the program's trigger and, when something fell due at once,
+    /// ask for a run. Never fails the request that saved the data (answering 500 would invite a
+    /// retry that writes twice); a trigger that could not be armed is armed at the next start.
+    /// </summary>
+    public async Task AfterCommitAsync(CareProgram program, bool somethingDueNow, CancellationToken ct)
+    {
+        try
+        {
+            await ArmAsync(program, ct);
+        }
+        catch (SchedulerException e)
+        {
+            log.LogError(e, "Program {ProgramId} saved but its payment trigger was not armed; it is armed at the next start", program.Id);
+        }
+        if (somethingDueNow) await RunSoonAsync(program.Id, ct);
+    }
+
+    /// <summary>
+    /// At start: every program has its job and its next moment armed, and a program with payments
+    /// already due and no missed trigger waiting to fire (a crash between saving and arming, or a
+    /// store from before moment triggers) gets its run now.
+    /// </summary>
     public static async Task SyncAllAsync(IServiceProvider services, CancellationToken ct = default)
     {
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ContingencyDb>();
         var triggers = scope.ServiceProvider.GetRequiredService<PaymentTriggers>();
+        var clock = scope.ServiceProvider.GetRequiredService<TimeProvider>();
+        var scheduler = await scope.ServiceProvider.GetRequiredService<ISchedulerFactory>().GetScheduler(ct);
+
+        // Cron triggers (the store's format before payment moments had one rule) give way to moment triggers.
+        foreach (var key in await scheduler.GetTriggerKeys(GroupMatcher<TriggerKey>.GroupEquals(Group), ct))
+            if (await scheduler.GetTrigger(key, ct) is ICronTrigger)
+                await scheduler.UnscheduleJob(key, ct);
+
+        var now = clock.GetUtcNow();
         foreach (var program in await db.Programs.AsNoTracking().ToListAsync(ct))
-            await triggers.EnsureAsync(program, ct);
+        {
+            await triggers.ArmAsync(program, ct);
+            var missedWillFire = await ArmedAsync(scheduler, program.Id, ct) is { } armed && armed.NextFireTimeUtc <= now;
+            if (!missedWillFire && await db.Payments.AnyAsync(p => p.ProgramId == program.Id && p.Status == Payment.Scheduled && p.DueAt <= now, ct))
+                await triggers.RunSoonAsync(program.Id, ct);
+        }
     }
 }

@@ -12,38 +12,27 @@ public sealed record PaymentRunView(string? BatchId, int Released, decimal Amoun
 public sealed record RunPayments(string ProgramId) : ICommand<PaymentRunView>;
 
 /// <summary>
-/// Releases every scheduled payment of the program that is due into one batch, in one transaction.
-/// Run it twice, from a trigger and a person at once, or from two nodes: each payment is released
-/// once, because the release rows are keyed by payment and the status is a concurrency token.
-/// The loser of a race simply finds nothing left to release.
+/// Releases every scheduled payment of the program that is due into one batch, in one transaction,
+/// then arms the program's trigger for its next payment moment. Run it twice, from a trigger and a
+/// person at once, or from two nodes: each payment is released once, because the release rows are
+/// keyed by payment and the status is a concurrency token. The loser of a race is run again and
+/// finds nothing left to release.
 /// </summary>
-public sealed class RunPaymentsHandler(ContingencyDb db, TimeProvider clock, ILogger<RunPaymentsHandler> log)
+public sealed class RunPaymentsHandler(ContingencyDb db, TimeProvider clock, PaymentTriggers triggers, ILogger<RunPaymentsHandler> log)
     : ICommandHandler<RunPayments, PaymentRunView>
 {
-    private const int Attempts = 3;
-
     public async ValueTask<PaymentRunView> Handle(RunPayments cmd, CancellationToken ct)
     {
         var program = await db.Programs.AsNoTracking().FirstOrDefaultAsync(p => p.Id == cmd.ProgramId, ct)
             ?? throw new NotFoundException("program", cmd.ProgramId);
-        for (var attempt = 1; ; attempt++)
-        {
-            try
-            {
-                return await ReleaseDueAsync(program, ct);
-            }
-            catch (DbUpdateException e) when (attempt < Attempts && (e is DbUpdateConcurrencyException || e.IsUniqueViolation()))
-            {
-                // Another run released some of these first; look again at what is still due.
-                db.ChangeTracker.Clear();
-            }
-        }
+        var run = await db.WriteAsync(() => ReleaseDueAsync(program, ct), ct);
+        await triggers.AfterCommitAsync(program, somethingDueNow: false, ct);
+        return run;
     }
 
     private async Task<PaymentRunView> ReleaseDueAsync(CareProgram program, CancellationToken ct)
     {
         var now = clock.GetUtcNow().ToWholeSecond();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
         var due = await db.Payments
             .Where(p => p.ProgramId == program.Id && p.Status == Payment.Scheduled && p.DueAt <= now)
             .OrderBy(p => p.DueAt).ThenBy(p => p.Id)
@@ -57,8 +46,15 @@ public sealed class RunPaymentsHandler(ContingencyDb db, TimeProvider clock, ILo
             payment.Release(batch.Id, now);
             db.PaymentReleases.Add(new PaymentRelease(payment.Id, batch.Id, now));
         }
-        await db.SaveChangesAsync(ct);
-        await tx.CommitAsync(ct);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            // Another run put one of these payments into its batch first: the same lost race as a stale status.
+            throw new DbUpdateConcurrencyException("A payment was released by another run.", e);
+        }
         log.LogInformation("Payment batch {BatchId} of program {ProgramId}: {Released} payments, {Amount} {Currency}",
             batch.Id, program.Id, batch.Released, batch.Amount, batch.Currency);
         return new PaymentRunView(batch.Id, batch.Released, batch.Amount);

@@ -20,16 +20,20 @@ public sealed class CreateProgramValidator : AbstractValidator<CreateProgram>
 {
     public CreateProgramValidator()
     {
-        RuleFor(c => c.Name).NotEmpty().MaximumLength(200);
-        RuleFor(c => c.TimeZone).NotEmpty()
+        RuleFor(c => c.Name).NotEmpty().MaximumLength(Limits.MaxNameLength);
+        RuleFor(c => c.TimeZone).NotEmpty().MaximumLength(64)
             .Must(id => ProgramZone.TryFind(id, out _)).WithMessage("'{PropertyValue}' is not a known IANA time zone id.");
-        RuleFor(c => c.StartsOn).NotNull();
-        RuleFor(c => c.Weeks).NotNull().InclusiveBetween(1, 104);
-        RuleFor(c => c.SessionMinutes).InclusiveBetween(15, 240);
+        RuleFor(c => c.StartsOn).NotNull().ServiceDate();
+        RuleFor(c => c.Weeks).Weeks();
+        RuleFor(c => c.Weeks).Must((c, weeks) => c.StartsOn!.Value.AddDays(7 * weeks!.Value - 1) <= Limits.LastDate)
+            .When(c => c.StartsOn is { } s && Limits.IsServiceDate(s) && c.Weeks is >= 1 and <= Limits.MaxWeeks)
+            .WithMessage($"The program would end after {Limits.LastDate:yyyy-MM-dd}.");
+        RuleFor(c => c.SessionMinutes).InclusiveBetween(CareProgram.MinSessionMinutes, CareProgram.MaxSessionMinutes);
+        RuleFor(c => c.Holidays).ServiceDates();
         RuleFor(c => c.Rates).NotNull().SetValidator(new RatesValidator()!);
         RuleFor(c => c.Payments).NotNull().ChildRules(p =>
         {
-            p.RuleFor(x => x!.Weekday).NotNull().IsInEnum();
+            p.RuleFor(x => x!.Weekday).NotNull();
             p.RuleFor(x => x!.Time).NotNull();
         });
     }
@@ -39,14 +43,14 @@ public sealed class RatesValidator : AbstractValidator<RatesBody>
 {
     public RatesValidator()
     {
-        RuleFor(r => r.Session).NotNull().GreaterThanOrEqualTo(0).PrecisionScale(18, 2, ignoreTrailingZeros: true);
-        RuleFor(r => r.Premium).NotNull().GreaterThanOrEqualTo(0).PrecisionScale(18, 2, ignoreTrailingZeros: true);
-        RuleFor(r => r.SigningBonus).NotNull().GreaterThanOrEqualTo(0).PrecisionScale(18, 2, ignoreTrailingZeros: true);
-        RuleFor(r => r.Currency).NotEmpty().Matches("^[A-Z]{3}$").WithMessage("Currency is an ISO 4217 code such as USD.");
+        RuleFor(r => r.Session).Money();
+        RuleFor(r => r.Premium).Money();
+        RuleFor(r => r.SigningBonus).Money();
+        RuleFor(r => r.Currency).NotEmpty().Matches("^[A-Z]{3}$").WithMessage("currency is an ISO 4217 code such as USD.");
     }
 }
 
-public sealed class CreateProgramHandler(ContingencyDb db, TimeProvider clock, PaymentTriggers triggers, ILogger<CreateProgramHandler> log)
+public sealed class CreateProgramHandler(ContingencyDb db, TimeProvider clock, PaymentTriggers triggers)
     : ICommandHandler<CreateProgram, ProgramView>
 {
     public async ValueTask<ProgramView> Handle(CreateProgram cmd, CancellationToken ct)
@@ -59,16 +63,7 @@ public sealed class CreateProgramHandler(ContingencyDb db, TimeProvider clock, P
             cmd.Payments!.Weekday!.Value, cmd.Payments.Time!.Value, clock.GetUtcNow());
         db.Programs.Add(program);
         await db.SaveChangesAsync(ct);
-        try
-        {
-            await triggers.EnsureAsync(program, ct);
-        }
-        catch (Quartz.SchedulerException e)
-        {
-            // The program is saved; answering 500 would invite a duplicate. The start-up sync creates
-            // the missing trigger, and the error says so in the log.
-            log.LogError(e, "Program {ProgramId} saved but its payment trigger was not; it is created at the next start", program.Id);
-        }
+        await triggers.AfterCommitAsync(program, somethingDueNow: false, ct);
         return ProgramView.From(program);
     }
 }

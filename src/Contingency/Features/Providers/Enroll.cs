@@ -15,19 +15,22 @@ public sealed class EnrollValidator : AbstractValidator<Enroll>
 {
     public EnrollValidator()
     {
-        RuleFor(c => c.Name).NotEmpty().MaximumLength(200);
+        RuleFor(c => c.Name).NotEmpty().MaximumLength(Limits.MaxNameLength);
         RuleFor(c => c.Npi).NotEmpty().Must(Npi.IsValid)
             .WithMessage("npi must be 10 digits ending in a valid check digit.");
         RuleFor(c => c.LicenseType).NotEmpty().Must(t => Vocabulary.LicenseTypes.Contains(t))
             .WithMessage($"licenseType must be one of {string.Join(", ", Vocabulary.LicenseTypes)}.");
-        RuleFor(c => c.LicenseNumber).NotEmpty().MaximumLength(64);
-        RuleFor(c => c.Email).NotEmpty().EmailAddress().MaximumLength(254);
-        RuleFor(c => c.Region).NotEmpty().MaximumLength(100);
-        RuleFor(c => c.Modalities).NotEmpty();
+        RuleFor(c => c.LicenseNumber).NotEmpty().MaximumLength(Provider.MaxCodeLength);
+        RuleFor(c => c.Email).NotEmpty().EmailAddress().MaximumLength(Provider.MaxEmailLength);
+        RuleFor(c => c.Region).NotEmpty().MaximumLength(Provider.MaxRegionLength);
+        RuleFor(c => c.Modalities).NotEmpty().Must(m => m!.Count <= Vocabulary.Modalities.Length)
+            .WithMessage($"modalities lists at most {Vocabulary.Modalities.Length} modalities.");
         RuleForEach(c => c.Modalities).Must(m => Vocabulary.Modalities.Contains(m))
             .WithMessage($"modalities are among {string.Join(", ", Vocabulary.Modalities)}.");
-        RuleFor(c => c.Languages).NotEmpty();
-        RuleForEach(c => c.Languages).NotEmpty().MaximumLength(35);
+        RuleFor(c => c.Languages).NotEmpty().Must(l => l!.Count <= Limits.MaxLanguages)
+            .WithMessage($"languages lists at most {Limits.MaxLanguages} languages.");
+        RuleForEach(c => c.Languages).NotEmpty().MaximumLength(Provider.MaxLanguageLength)
+            .When(c => c.Languages is { Count: <= Limits.MaxLanguages });
     }
 }
 

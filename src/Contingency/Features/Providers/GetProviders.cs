@@ -1,6 +1,8 @@
 namespace Contingency.Features.Providers;
 
 using Contingency.Data;
+using Contingency.Data.Entities;
+using Contingency.Infrastructure;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -19,10 +21,14 @@ public sealed record ListProviders(string? Region, string? LicenseType, string? 
 
 public sealed class ListProvidersValidator : AbstractValidator<ListProviders>
 {
+    public const int MaxPageSize = 500;
+
     public ListProvidersValidator()
     {
-        RuleFor(q => q.Page).GreaterThanOrEqualTo(1);
-        RuleFor(q => q.PageSize).InclusiveBetween(1, 500);
+        this.Paging(q => q.Page, q => q.PageSize, MaxPageSize);
+        RuleFor(q => q.Region).MaximumLength(Provider.MaxRegionLength);
+        RuleFor(q => q.LicenseType).MaximumLength(Limits.MaxNameLength);
+        RuleFor(q => q.Language).MaximumLength(Provider.MaxLanguageLength);
     }
 }
 

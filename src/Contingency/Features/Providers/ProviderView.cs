@@ -11,9 +11,3 @@ public sealed record ProviderView(
 }
 
 public sealed record Paged<T>(IReadOnlyList<T> Items, int Page, int PageSize, int Total);
-
-public static class Vocabulary
-{
-    public static readonly string[] LicenseTypes = ["LMFT", "LCSW", "LPCC", "LEP", "PsyD", "PhD", "MD", "DO", "PMHNP"];
-    public static readonly string[] Modalities = ["video", "in-person", "phone"];
-}

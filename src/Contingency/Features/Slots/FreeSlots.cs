@@ -1,6 +1,7 @@
 namespace Contingency.Features.Slots;
 
 using Contingency.Data;
+using Contingency.Infrastructure;
 using Contingency.Data.Calendar;
 using FluentValidation;
 using Mediator;
@@ -17,8 +18,7 @@ public sealed class FreeSlotsValidator : AbstractValidator<FreeSlots>
     public FreeSlotsValidator()
     {
         RuleFor(q => q.Limit).InclusiveBetween(1, 500);
-        RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q.From is not null && q.To is not null)
-            .WithMessage("to must not be before from.");
+        this.Window(q => q.From, q => q.To);
     }
 }
 
@@ -40,6 +40,7 @@ public sealed class FreeSlotsHandler(ContingencyDb db, TimeProvider clock) : IQu
 
         var from = SlotCalendar.Max(query.From ?? today, SlotCalendar.Max(today, program.StartsOn));
         var to = SlotCalendar.Min(query.To ?? from.AddDays(DefaultWindowDays - 1), program.EndsOn);
+        if (to.DayNumber - from.DayNumber >= Limits.MaxWindowDays) to = from.AddDays(Limits.MaxWindowDays - 1);
         if (to < from) return [];
 
         var candidates = db.Commitments.AsNoTracking()

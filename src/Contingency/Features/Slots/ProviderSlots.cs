@@ -2,6 +2,7 @@ namespace Contingency.Features.Slots;
 
 using Contingency.Data;
 using Contingency.Data.Calendar;
+using Contingency.Infrastructure;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -12,14 +13,7 @@ public sealed record ProviderSlots(string ProviderId, DateOnly? From, DateOnly? 
 
 public sealed class ProviderSlotsValidator : AbstractValidator<ProviderSlots>
 {
-    public ProviderSlotsValidator()
-    {
-        RuleFor(q => q.To).GreaterThanOrEqualTo(q => q.From).When(q => q.From is not null && q.To is not null)
-            .WithMessage("to must not be before from.");
-        RuleFor(q => q.To).Must((q, to) => to!.Value.DayNumber - q.From!.Value.DayNumber <= SlotWindow.MaxDays)
-            .When(q => q.From is not null && q.To is not null)
-            .WithMessage($"A slot listing spans at most {SlotWindow.MaxDays} days.");
-    }
+    public ProviderSlotsValidator() => this.Window(q => q.From, q => q.To);
 }
 
 public sealed class ProviderSlotsHandler(ContingencyDb db) : IQueryHandler<ProviderSlots, IReadOnlyList<ProviderSlotView>>
@@ -34,7 +28,8 @@ public sealed class ProviderSlotsHandler(ContingencyDb db) : IQueryHandler<Provi
         // With no window given, list the whole of every commitment.
         var from = query.From ?? commitments.Min(c => c.Commitment.StartsOn);
         var to = query.To ?? commitments.Max(c => c.Commitment.EndsOn);
-        if (to.DayNumber - from.DayNumber > SlotWindow.MaxDays) to = from.AddDays(SlotWindow.MaxDays);
+        // A listing never spans more than the longest window a query may ask for.
+        if (to.DayNumber - from.DayNumber >= Limits.MaxWindowDays) to = from.AddDays(Limits.MaxWindowDays - 1);
 
         var slots = commitments
             .SelectMany(c => c.Calendar.Slots(c.Pattern, from, to).Select(s => (Slot: s, c.Commitment.Id, Zone: c.Calendar.Zone)))
@@ -61,9 +56,4 @@ public static class SlotStatus
 {
     public const string Free = "free";
     public const string Booked = "booked";
-}
-
-public static class SlotWindow
-{
-    public const int MaxDays = 366;
 }

@@ -1,4 +1,4 @@
-namespace Contingency.Features.Providers;
+namespace Contingency.Data;
 
 /// <summary>
 /// National Provider Identifier check: ten digits whose last is the Luhn check digit computed

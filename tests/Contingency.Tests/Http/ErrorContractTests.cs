@@ -1,0 +1,131 @@
+namespace Contingency.Tests.Http;
+
+using System.Net;
+using System.Text;
+using Contingency.Tests.Support;
+
+/// <summary>Every 4xx is problem details with a code, whatever produced it: routing, content negotiation, body limits, JSON.</summary>
+public sealed class ErrorContractTests(ContingencyApp app) : IClassFixture<ContingencyApp>
+{
+    private readonly Api api = app.Api();
+
+    private async Task<Response> Send(HttpMethod method, string path, string? body = null, string contentType = "application/json")
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, contentType);
+        return await Response.Of(await api.Http.SendAsync(request));
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/nope")]
+    [InlineData("GET", "/api/programs/p1/nope")]
+    [InlineData("POST", "/nope")]
+    public async Task Unknown_routes_are_404_not_found(string method, string path) =>
+        (await Send(new HttpMethod(method), path)).ExpectProblem(HttpStatusCode.NotFound, "not-found");
+
+    [Theory]
+    [InlineData("DELETE", "/api/programs")]
+    [InlineData("PUT", "/api/appointments")]
+    [InlineData("PATCH", "/api/programs/p1/extend")]
+    public async Task Wrong_methods_are_405_method_not_allowed(string method, string path) =>
+        (await Send(new HttpMethod(method), path, "{}")).ExpectProblem(HttpStatusCode.MethodNotAllowed, "method-not-allowed");
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/xml")]
+    public async Task Other_content_types_are_415(string contentType) =>
+        (await Send(HttpMethod.Post, "/api/providers", "{}", contentType)).ExpectProblem(HttpStatusCode.UnsupportedMediaType, "unsupported-media-type");
+
+    [Fact]
+    public async Task A_body_over_one_megabyte_is_413_and_nothing_is_written()
+    {
+        var huge = $$"""{ "name": "{{new string('x', 1024 * 1024)}}" }""";
+        (await Send(HttpMethod.Post, "/api/programs", huge)).ExpectProblem(HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
+        Assert.DoesNotContain((await api.Get("/api/programs")).Expect(HttpStatusCode.OK).EnumerateArray(), p => p.Str("name").StartsWith("xxx"));
+    }
+
+    [Theory]
+    [InlineData("""{ "weeks": 2 """, null)]
+    [InlineData("""{ "weeks": "two" }""", "weeks")]
+    [InlineData("""{ "weeks": 2147483648 }""", "weeks")]
+    [InlineData("[]", null)]
+    [InlineData("", null)]
+    [InlineData("null", null)]
+    public async Task Unreadable_bodies_are_400_malformed_request_naming_the_field(string body, string? field)
+    {
+        var program = await api.CreateProgram();
+        var problem = (await Send(HttpMethod.Post, $"/api/programs/{program.Id()}/extend", body))
+            .ExpectProblem(HttpStatusCode.BadRequest, "malformed-request");
+        if (field is not null) Assert.True(problem.GetProperty("errors").TryGetProperty(field, out _), problem.ToString());
+    }
+
+    [Theory]
+    [InlineData("startsOn", "\"03/01/2027\"", "yyyy-MM-dd")]
+    [InlineData("startsOn", "\"2027-02-30\"", "yyyy-MM-dd")]
+    [InlineData("payments", """{ "weekday": "Monday, Tuesday", "time": "17:00" }""", "one of")]
+    [InlineData("payments", """{ "weekday": 5, "time": "17:00" }""", "one of")]
+    [InlineData("payments", """{ "weekday": "Friday", "time": "17:00:30" }""", "HH:mm")]
+    [InlineData("rates", """{ "session": 1e-30, "premium": 0, "signingBonus": 0, "currency": "USD" }""", "plain digits")]
+    public async Task Values_of_the_wrong_form_name_the_field_and_the_form(string field, string json, string expected)
+    {
+        var body = $$"""
+            { "name": "P", "timeZone": "America/Los_Angeles", "startsOn": "2027-03-01", "weeks": 8,
+              "rates": { "session": 150.00, "premium": 50.00, "signingBonus": 1000.00, "currency": "USD" },
+              "payments": { "weekday": "Friday", "time": "17:00" }, "{{field}}": {{json}} }
+            """;
+        // The last duplicate property wins in System.Text.Json, so the hostile value is the one read.
+        var problem = (await Send(HttpMethod.Post, "/api/programs", body)).ExpectProblem(HttpStatusCode.BadRequest, "malformed-request");
+        Assert.Contains(expected, problem.Str("detail"));
+        Assert.StartsWith(field, problem.GetProperty("errors").EnumerateObject().Single().Name);
+    }
+
+    [Theory]
+    [InlineData("/api/providers?page=0")]
+    [InlineData("/api/providers?page=2147483647")]
+    [InlineData("/api/providers?page=2001&pageSize=500")]
+    [InlineData("/api/providers?pageSize=501")]
+    [InlineData("/api/providers?page=99999999999")]
+    [InlineData("/api/providers?page=abc")]
+    public async Task Paging_stays_within_a_million_rows(string path)
+    {
+        var problem = (await api.Get(path)).ExpectProblem(HttpStatusCode.BadRequest, "invalid-request");
+        Assert.True(problem.GetProperty("errors").EnumerateObject().Any(e => e.Name is "page" or "pageSize"), problem.ToString());
+    }
+
+    [Fact]
+    public async Task Query_windows_and_dates_stay_within_the_limits()
+    {
+        var (programId, providerId, _) = await api.Scenario();
+        (await api.Get($"/api/programs/{programId}/slots?from=9999-12-31")).ExpectValidation("from");
+        (await api.Get($"/api/programs/{programId}/slots?from=2027-03-01&to=2028-03-01")).ExpectValidation("to");
+        (await api.Get($"/api/providers/{providerId}/slots?from=2027-03-01&to=2028-03-01")).ExpectValidation("to");
+        (await api.Get($"/api/providers/{providerId}/slots?from=2027-03-01&to=2028-02-29")).Expect(HttpStatusCode.OK);
+        (await api.Get($"/api/providers/{providerId}/slots?from=1999-12-31")).ExpectValidation("from");
+    }
+
+    [Fact]
+    public async Task Money_with_a_third_decimal_or_beyond_the_bound_is_refused_by_field()
+    {
+        foreach (var (session, premium) in new[] { ("150.001", "0"), ("1000000.01", "0"), ("9999999999999999.99", "0"), ("-1", "0") })
+        {
+            var body = $$"""
+                { "name": "P", "timeZone": "America/Los_Angeles", "startsOn": "2027-03-01", "weeks": 8,
+                  "rates": { "session": {{session}}, "premium": {{premium}}, "signingBonus": 0, "currency": "USD" },
+                  "payments": { "weekday": "Friday", "time": "17:00" } }
+                """;
+            (await Send(HttpMethod.Post, "/api/programs", body)).ExpectValidation("rates.session");
+        }
+        Assert.DoesNotContain((await api.Get("/api/programs")).Expect(HttpStatusCode.OK).EnumerateArray(), p => p.GetProperty("rates").GetProperty("session").GetDecimal() > 1_000_000m);
+    }
+
+    [Fact]
+    public async Task Dates_past_the_limits_are_refused_and_leave_nothing_behind()
+    {
+        (await api.Post("/api/programs", Api.ProgramBody(startsOn: "9999-12-27"))).ExpectValidation("startsOn");
+        (await api.Post("/api/programs", Api.ProgramBody(startsOn: "2099-12-01", weeks: 8))).ExpectValidation("weeks");
+        (await api.Post("/api/programs", Api.ProgramBody(startsOn: "1999-12-31"))).ExpectValidation("startsOn");
+        (await api.Post("/api/programs", Api.ProgramBody(holidays: Enumerable.Range(0, 367).Select(d => new DateOnly(2027, 1, 1).AddDays(d).ToString("yyyy-MM-dd")).ToArray())))
+            .ExpectValidation("holidays");
+        (await api.Get("/api/programs")).Expect(HttpStatusCode.OK);
+    }
+}

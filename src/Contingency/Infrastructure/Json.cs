@@ -126,6 +126,8 @@ public static class JsonSetup
         options.Converters.Add(new MoneyConverter());
         options.Converters.Add(new NameOnlyEnumConverter<DayOfWeek>());
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
+        // A number is a JSON number: "8" for weeks is a type error, not a number (the web defaults allow it).
+        options.NumberHandling = JsonNumberHandling.Strict;
     }
 
     /// <summary>The same options, for what the service stores as JSON (replayed idempotent answers).</summary>

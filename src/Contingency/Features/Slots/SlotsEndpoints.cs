@@ -1,5 +1,6 @@
 namespace Contingency.Features.Slots;
 
+using Contingency.Infrastructure;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -9,13 +10,13 @@ public static class SlotsEndpoints
     {
         var group = app.MapGroup("/api").WithTags("Slots");
 
-        group.MapGet("/providers/{id}/slots", async Task<Ok<IReadOnlyList<ProviderSlotView>>> (string id, DateOnly? from, DateOnly? to, ISender sender, CancellationToken ct) =>
-            TypedResults.Ok(await sender.Send(new ProviderSlots(id, from, to), ct)))
+        group.MapGet("/providers/{id}/slots", async Task<Ok<IReadOnlyList<ProviderSlotView>>> (string id, QueryDate? from, QueryDate? to, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new ProviderSlots(id, from?.Value, to?.Value), ct)))
             .WithSummary("A provider's slots, free and booked, between two local dates (inclusive)");
 
-        group.MapGet("/programs/{id}/slots", async Task<Ok<IReadOnlyList<FreeSlotView>>> (string id, DateOnly? from, DateOnly? to,
+        group.MapGet("/programs/{id}/slots", async Task<Ok<IReadOnlyList<FreeSlotView>>> (string id, QueryDate? from, QueryDate? to,
                 string? region, string? modality, string? language, string? licenseType, int? limit, ISender sender, CancellationToken ct) =>
-            TypedResults.Ok(await sender.Send(new FreeSlots(id, from, to, region, modality, language, licenseType, limit ?? 50), ct)))
+            TypedResults.Ok(await sender.Send(new FreeSlots(id, from?.Value, to?.Value, region, modality, language, licenseType, limit ?? 50), ct)))
             .WithSummary("Free slots of a program, earliest first");
 
         return group;

@@ -8,9 +8,9 @@ using Contingency.Features.Programs;
 using Contingency.Features.Providers;
 using Contingency.Features.Slots;
 using Contingency.Infrastructure;
+using Contingency.Infrastructure.OpenApi;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -34,7 +34,7 @@ builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemDetailsHandler>();
 builder.Services.AddContingencyScheduler(builder.Configuration, builder.Environment);
 builder.Services.AddContingencyHealth();
-builder.Services.AddOpenApi();
+builder.Services.AddContingencyOpenApi();
 
 var app = builder.Build();
 
@@ -44,8 +44,7 @@ await PaymentTriggers.SyncAllAsync(app.Services);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 
-app.MapOpenApi();
-app.MapScalarApiReference();
+app.MapContingencyOpenApi();
 app.MapHealth();
 app.MapPrograms();
 app.MapProviders();

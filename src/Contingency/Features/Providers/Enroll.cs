@@ -1,5 +1,6 @@
 namespace Contingency.Features.Providers;
 
+using System.ComponentModel.DataAnnotations;
 using Contingency.Data;
 using Contingency.Data.Entities;
 using Contingency.Infrastructure;
@@ -8,8 +9,9 @@ using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 public sealed record Enroll(
-    string? Name, string? Npi, string? LicenseType, string? LicenseNumber, string? Email, string? Region,
-    List<string>? Modalities, List<string>? Languages) : ICommand<ProviderView>;
+    [property: Required] string? Name, [property: Required] string? Npi, [property: Required] string? LicenseType,
+    [property: Required] string? LicenseNumber, [property: Required] string? Email, [property: Required] string? Region,
+    [property: Required] List<string>? Modalities, [property: Required] List<string>? Languages) : ICommand<ProviderView>;
 
 public sealed class EnrollValidator : AbstractValidator<Enroll>
 {

@@ -8,9 +8,11 @@ public static class OpenApiSetup
     public static IServiceCollection AddContingencyOpenApi(this IServiceCollection services) =>
         services.AddOpenApi(options =>
         {
+            options.AddSchemaTransformer<ApiSchemaTransformer>();
             options.AddOperationTransformer<IdempotencyKeyTransformer>();
             options.AddOperationTransformer<ErrorResponsesTransformer>();
             options.AddDocumentTransformer((document, _, _) => ProblemSchema.AddTo(document));
+            options.AddDocumentTransformer<RequiredReferences>();
             options.AddDocumentTransformer<HealthPaths>();
         });
 

@@ -19,7 +19,21 @@ public static class OpenApiSetup
     public static IEndpointRouteBuilder MapContingencyOpenApi(this IEndpointRouteBuilder app)
     {
         app.MapOpenApi();
-        app.MapScalarApiReference();
+        // The service runs on closed hospital networks: the reference page must work with nothing but
+        // this service, and send nothing elsewhere. Scalar's page and script are served from here; these
+        // switch off what would reach its cloud: the AI chat (DisableAgent) and MCP integration
+        // (DisableMcp), usage telemetry (DisableTelemetry), the fonts from its CDN (DisableDefaultFonts:
+        // the browser's fonts are used instead), the developer toolbar with its share, deploy and
+        // "Generate SDK" buttons (HideDeveloperTools), and the button that opens the request in Scalar's
+        // hosted client (HideClientButton). "Test Request" stays: it calls this service, from the browser.
+        app.MapScalarApiReference(options => options
+            .WithTitle("Contingency API")
+            .DisableAgent()
+            .DisableMcp()
+            .DisableTelemetry()
+            .DisableDefaultFonts()
+            .HideDeveloperTools()
+            .HideClientButton());
         return app;
     }
 }

@@ -8,9 +8,9 @@ using Contingency.Features.Programs;
 using Contingency.Features.Providers;
 using Contingency.Features.Slots;
 using Contingency.Infrastructure;
+using Contingency.Infrastructure.OpenApi;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Scalar.AspNetCore;
 
 var builder = WebApplication.CreateBuilder(args);
 if (Database.UnsupportedProvider(builder.Configuration) is { } unsupported)
@@ -41,7 +41,7 @@ builder.Services.AddScoped<Idempotency>();
 builder.Services.AddExceptionHandler<ProblemDetailsHandler>();
 builder.Services.AddContingencyScheduler(builder.Configuration, builder.Environment);
 builder.Services.AddContingencyHealth();
-builder.Services.AddOpenApi();
+builder.Services.AddContingencyOpenApi();
 
 var app = builder.Build();
 
@@ -52,8 +52,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseBodySizeLimits();
 
-app.MapOpenApi();
-app.MapScalarApiReference();
+app.MapContingencyOpenApi();
 app.MapHealth();
 app.MapPrograms();
 app.MapProviders();

@@ -128,7 +128,9 @@ public sealed partial class ProblemDetailsHandler(IProblemDetailsService problem
         {
             var field = m.Groups["name"].Value;
             var detail = $"{field} must be {ExpectedOfType(m.Groups["type"].Value)}.";
-            return Invalid(new Dictionary<string, string[]> { [field] = [detail] });
+            var problem = Problem(400, "malformed-request", detail);
+            problem.Extensions["errors"] = new Dictionary<string, string[]> { [field] = [detail] };
+            return problem;
         }
         return Problem(400, "malformed-request", bad.Message);
     }
@@ -141,7 +143,7 @@ public sealed partial class ProblemDetailsHandler(IProblemDetailsService problem
     private static string? ExpectedOf(string message) =>
         ConversionFailure().Match(message) is { Success: true } m ? ExpectedOfType(m.Groups["type"].Value) : null;
 
-    private static string ExpectedOfType(string type) => type.TrimEnd('?').Replace("System.", "") switch
+    private static string ExpectedOfType(string type) => type.Replace("Nullable<", "").TrimEnd('>', '?').Replace("System.", "") switch
     {
         "Int32" or "Int64" or "int" or "long" => "a whole number",
         "String" or "string" => "a string",
@@ -157,7 +159,7 @@ public sealed partial class ProblemDetailsHandler(IProblemDetailsService problem
     [GeneratedRegex(@"could not be converted to (?<type>[\w.`\[\]]+)")]
     private static partial Regex ConversionFailure();
 
-    [GeneratedRegex("^Failed to bind parameter \"(?<type>[^\" ]+) (?<name>[^\"]+)\"")]
+    [GeneratedRegex("^Failed to bind parameter \"(?<type>[^\"]+) (?<name>[^\" ]+)\"")]
     private static partial Regex BindFailure();
 
     private static string TitleOf(int status) => status switch

@@ -1,5 +1,6 @@
 namespace Contingency.Features.Booking;
 
+using System.ComponentModel.DataAnnotations;
 using Contingency.Data;
 using Contingency.Data.Entities;
 using Contingency.Infrastructure;
@@ -7,8 +8,10 @@ using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
+/// <summary><c>previousVisitOn</c> is required for a follow-up; the validator says so, the schema cannot.</summary>
 public sealed record BookBody(
-    string? ProviderId, DateTimeOffset? Start, string? MemberRef, string? Kind, DateOnly? PreviousVisitOn, string? Modality);
+    [property: Required] string? ProviderId, [property: Required] DateTimeOffset? Start, [property: Required] string? MemberRef,
+    [property: Required] string? Kind, DateOnly? PreviousVisitOn, string? Modality);
 
 public sealed record Book(
     string? ProviderId, DateTimeOffset? Start, string? MemberRef, string? Kind, DateOnly? PreviousVisitOn, string? Modality,

@@ -1,11 +1,12 @@
 namespace Contingency.Features.Booking;
 
+using System.ComponentModel.DataAnnotations;
 using Contingency.Data;
 using Contingency.Data.Entities;
 using FluentValidation;
 using Mediator;
 
-public sealed record CancelBody(string? Reason, string? InitiatedBy);
+public sealed record CancelBody(string? Reason, [property: Required] string? InitiatedBy);
 
 public sealed record Cancel(string AppointmentId, string? Reason, string? InitiatedBy) : ICommand<AppointmentView>;
 

@@ -1,5 +1,6 @@
 namespace Contingency.Features.Booking;
 
+using System.ComponentModel.DataAnnotations;
 using Contingency.Data;
 using Contingency.Data.Entities;
 using Contingency.Infrastructure;
@@ -7,7 +8,7 @@ using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
-public sealed record RescheduleBody(string? ProviderId, DateTimeOffset? Start);
+public sealed record RescheduleBody([property: Required] string? ProviderId, [property: Required] DateTimeOffset? Start);
 
 public sealed record Reschedule(string AppointmentId, string? ProviderId, DateTimeOffset? Start) : ICommand<AppointmentView>;
 

@@ -9,10 +9,13 @@ using Contingency.Infrastructure;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
+// FluentValidation has a ValidationException too; only the attribute is wanted from DataAnnotations.
+using Required = System.ComponentModel.DataAnnotations.RequiredAttribute;
 
 public sealed record CommitBody(
-    string? ProviderId, int? SlotsPerDay, List<DayOfWeek>? Weekdays, TimeOnly? FirstSlotAt, DateOnly? StartsOn,
-    int? Weeks, List<DateOnly>? ExcludedDates);
+    [property: Required] string? ProviderId, [property: Required] int? SlotsPerDay, [property: Required] List<DayOfWeek>? Weekdays,
+    [property: Required] TimeOnly? FirstSlotAt, [property: Required] DateOnly? StartsOn, [property: Required] int? Weeks,
+    List<DateOnly>? ExcludedDates);
 
 public sealed record Commit(
     string ProgramId, string? ProviderId, int? SlotsPerDay, List<DayOfWeek>? Weekdays, TimeOnly? FirstSlotAt,

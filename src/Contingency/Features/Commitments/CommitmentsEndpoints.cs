@@ -1,5 +1,6 @@
 namespace Contingency.Features.Commitments;
 
+using Contingency.Infrastructure.OpenApi;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -13,14 +14,18 @@ public static class CommitmentsEndpoints
         {
             var commitment = await sender.Send(Commit.From(programId, body), ct);
             return TypedResults.Created($"/api/commitments/{commitment.Id}", commitment);
-        }).WithSummary("Record a provider's commitment to a program");
+        }).WithSummary("Record a provider's commitment to a program").WithName("createCommitment")
+            .ProducesErrors(409, "already-committed")
+            .ProducesErrors(422, "outside-program", "in-the-past", "no-slots", "provider-inactive", "too-long");
 
         group.MapGet("/commitments/{id}", async Task<Ok<CommitmentView>> (string id, ISender sender, CancellationToken ct) =>
-            TypedResults.Ok(await sender.Send(new GetCommitment(id), ct))).WithSummary("Get a commitment");
+            TypedResults.Ok(await sender.Send(new GetCommitment(id), ct))).WithSummary("Get a commitment").WithName("getCommitment");
 
         group.MapPost("/commitments/{id}/withdraw", async Task<Ok<CommitmentView>> (string id, WithdrawBody body, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Withdraw(id, body.EffectiveOn, body.Reason), ct)))
-            .WithSummary("Withdraw a commitment from a date on; displaces the bookings it held");
+            .WithSummary("Withdraw a commitment from a date on; displaces the bookings it held").WithName("withdrawCommitment")
+            .ProducesErrors(409, "invalid-transition", "concurrent-update")
+            .ProducesErrors(422, "in-the-past", "outside-commitment");
 
         return group;
     }

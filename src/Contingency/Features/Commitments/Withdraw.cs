@@ -1,5 +1,6 @@
 namespace Contingency.Features.Commitments;
 
+using System.ComponentModel.DataAnnotations;
 using Contingency.Data;
 using Contingency.Data.Entities;
 using Contingency.Data.Payments;
@@ -8,7 +9,7 @@ using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
-public sealed record WithdrawBody(DateOnly? EffectiveOn, string? Reason);
+public sealed record WithdrawBody([property: Required] DateOnly? EffectiveOn, [property: Required] string? Reason);
 
 public sealed record Withdraw(string CommitmentId, DateOnly? EffectiveOn, string? Reason) : ICommand<CommitmentView>;
 

@@ -1,5 +1,6 @@
 namespace Contingency.Features.Programs;
 
+using System.ComponentModel.DataAnnotations;
 using Contingency.Data;
 using Contingency.Data.Calendar;
 using Contingency.Data.Entities;
@@ -8,13 +9,18 @@ using Contingency.Infrastructure;
 using FluentValidation;
 using Mediator;
 
-public sealed record RatesBody(decimal? Session, decimal? Premium, decimal? SigningBonus, string? Currency);
+public sealed record RatesBody(
+    [property: Required, Range(0, 1_000_000)] decimal? Session,
+    [property: Required, Range(0, 1_000_000)] decimal? Premium,
+    [property: Required, Range(0, 1_000_000)] decimal? SigningBonus,
+    [property: Required] string? Currency);
 
-public sealed record PaymentMomentBody(DayOfWeek? Weekday, TimeOnly? Time);
+public sealed record PaymentMomentBody([property: Required] DayOfWeek? Weekday, [property: Required] TimeOnly? Time);
 
 public sealed record CreateProgram(
-    string? Name, string? TimeZone, DateOnly? StartsOn, int? Weeks, int? SessionMinutes,
-    List<DateOnly>? Holidays, RatesBody? Rates, PaymentMomentBody? Payments) : ICommand<ProgramView>;
+    [property: Required] string? Name, [property: Required] string? TimeZone, [property: Required] DateOnly? StartsOn,
+    [property: Required] int? Weeks, int? SessionMinutes, List<DateOnly>? Holidays,
+    [property: Required] RatesBody? Rates, [property: Required] PaymentMomentBody? Payments) : ICommand<ProgramView>;
 
 public sealed class CreateProgramValidator : AbstractValidator<CreateProgram>
 {

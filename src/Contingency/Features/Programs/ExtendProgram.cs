@@ -1,5 +1,6 @@
 namespace Contingency.Features.Programs;
 
+using System.ComponentModel.DataAnnotations;
 using Contingency.Data;
 using Contingency.Data.Entities;
 using Contingency.Data.Payments;
@@ -9,7 +10,7 @@ using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
-public sealed record ExtendProgramBody(int? Weeks);
+public sealed record ExtendProgramBody([property: Required] int? Weeks);
 
 public sealed record ExtendProgram(string ProgramId, int? Weeks, string? IdempotencyKey = null) : ICommand<ProgramView>;
 

@@ -1,6 +1,8 @@
 namespace Contingency.Features.Programs;
 
+using Contingency.Infrastructure.OpenApi;
 using Mediator;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 public static class ProgramsEndpoints
@@ -13,16 +15,21 @@ public static class ProgramsEndpoints
         {
             var program = await sender.Send(body, ct);
             return TypedResults.Created($"/api/programs/{program.Id}", program);
-        }).WithSummary("Create a contingency program");
+        }).WithSummary("Create a contingency program").WithName("createProgram");
 
         group.MapGet("/", async Task<Ok<IReadOnlyList<ProgramView>>> (ISender sender, CancellationToken ct) =>
-            TypedResults.Ok(await sender.Send(new ListPrograms(), ct))).WithSummary("List programs");
+            TypedResults.Ok(await sender.Send(new ListPrograms(), ct))).WithSummary("List programs").WithName("listPrograms");
 
         group.MapGet("/{id}", async Task<Ok<ProgramView>> (string id, ISender sender, CancellationToken ct) =>
-            TypedResults.Ok(await sender.Send(new GetProgram(id), ct))).WithSummary("Get a program");
+            TypedResults.Ok(await sender.Send(new GetProgram(id), ct))).WithSummary("Get a program").WithName("getProgram");
 
-        group.MapPost("/{id}/extend", async Task<Ok<ProgramView>> (string id, ExtendProgramBody body, ISender sender, CancellationToken ct) =>
-            TypedResults.Ok(await sender.Send(new ExtendProgram(id, body.Weeks), ct))).WithSummary("Extend a program by some weeks");
+        group.MapPost("/{id}/extend", async Task<Ok<ProgramView>> (string id, ExtendProgramBody body,
+                [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new ExtendProgram(id, body.Weeks, idempotencyKey), ct)))
+            .WithSummary("Extend a program by some weeks").WithName("extendProgram")
+            .AcceptsIdempotencyKey()
+            .ProducesErrors(409, "concurrent-update")
+            .ProducesErrors(422, "too-long", "idempotency-key-reused");
 
         return group;
     }

@@ -1,5 +1,6 @@
 namespace Contingency.Features.Providers;
 
+using System.ComponentModel.DataAnnotations;
 using Contingency.Data;
 using Contingency.Data.Entities;
 using Contingency.Infrastructure;
@@ -8,8 +9,9 @@ using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 public sealed record Enroll(
-    string? Name, string? Npi, string? LicenseType, string? LicenseNumber, string? Email, string? Region,
-    List<string>? Modalities, List<string>? Languages) : ICommand<ProviderView>;
+    [property: Required] string? Name, [property: Required] string? Npi, [property: Required] string? LicenseType,
+    [property: Required] string? LicenseNumber, [property: Required] string? Email, [property: Required] string? Region,
+    [property: Required] List<string>? Modalities, [property: Required] List<string>? Languages) : ICommand<ProviderView>;
 
 public sealed class EnrollValidator : AbstractValidator<Enroll>
 {
@@ -23,11 +25,11 @@ public sealed class EnrollValidator : AbstractValidator<Enroll>
         RuleFor(c => c.LicenseNumber).NotEmpty().MaximumLength(Provider.MaxCodeLength);
         RuleFor(c => c.Email).NotEmpty().EmailAddress().MaximumLength(Provider.MaxEmailLength);
         RuleFor(c => c.Region).NotEmpty().MaximumLength(Provider.MaxRegionLength);
-        RuleFor(c => c.Modalities).NotEmpty().Must(m => m!.Count <= Vocabulary.Modalities.Length)
+        RuleFor(c => c.Modalities).NotEmpty().Must(m => m is null || m.Count <= Vocabulary.Modalities.Length)
             .WithMessage($"modalities lists at most {Vocabulary.Modalities.Length} modalities.");
         RuleForEach(c => c.Modalities).Must(m => Vocabulary.Modalities.Contains(m))
             .WithMessage($"modalities are among {string.Join(", ", Vocabulary.Modalities)}.");
-        RuleFor(c => c.Languages).NotEmpty().Must(l => l!.Count <= Limits.MaxLanguages)
+        RuleFor(c => c.Languages).NotEmpty().Must(l => l is null || l.Count <= Limits.MaxLanguages)
             .WithMessage($"languages lists at most {Limits.MaxLanguages} languages.");
         RuleForEach(c => c.Languages).NotEmpty().MaximumLength(Provider.MaxLanguageLength)
             .When(c => c.Languages is { Count: <= Limits.MaxLanguages });

@@ -129,3 +129,41 @@ public sealed class ErrorContractTests(ContingencyApp app) : IClassFixture<Conti
         (await api.Get("/api/programs")).Expect(HttpStatusCode.OK);
     }
 }
+
+/// <summary>The money and length bounds are chosen so that nothing the service sums can overflow its storage.</summary>
+public sealed class BoundsTests
+{
+    [Fact]
+    public async Task A_program_at_every_bound_pays_and_renders()
+    {
+        await using var app = new ContingencyApp { SchedulerRuns = false };
+        var api = app.Api();
+        var program = (await api.Post("/api/programs", new
+        {
+            name = new string('N', 200), timeZone = "America/Los_Angeles", startsOn = "2027-03-01", weeks = 104, sessionMinutes = 60,
+            holidays = Array.Empty<string>(),
+            rates = new { session = 1_000_000.00m, premium = 1_000_000.00m, signingBonus = 1_000_000.00m, currency = "USD" },
+            payments = new { weekday = "Friday", time = "17:00" },
+        })).Expect(HttpStatusCode.Created);
+        var providers = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            var provider = await api.Enroll();
+            providers.Add(provider.Id());
+            await api.Commit(program.Id(), Api.CommitmentBody(provider.Id(), weeks: 104, slotsPerDay: 12, firstSlotAt: "00:00",
+                weekdays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]));
+        }
+
+        app.Clock.SetUtcNow(DateTimeOffset.Parse("2027-02-26T17:00:00-08:00"));
+        var run = (await api.Post($"/api/programs/{program.Id()}/payment-runs", null)).Expect(HttpStatusCode.OK);
+        // Per provider: the bonus and a first week of 7 x 12 sessions at 2,000,000.00.
+        Assert.Equal(3 * (1_000_000.00m + 84 * 2_000_000.00m), run.GetProperty("amount").GetDecimal());
+
+        (await api.Get("/api/programs")).Expect(HttpStatusCode.OK);
+        (await api.Get($"/api/payment-batches/{run.Str("batchId")}")).Expect(HttpStatusCode.OK);
+        (await api.Get($"/api/programs/{program.Id()}/capacity?by=week")).Expect(HttpStatusCode.OK);
+        var payments = (await api.Get($"/api/providers/{providers[0]}/payments?programId={program.Id()}")).Expect(HttpStatusCode.OK);
+        Assert.Equal(84 * 2_000_000.00m, payments.EnumerateArray().First(p => p.Str("kind") == "advance").GetProperty("amount").GetDecimal());
+        Assert.Equal(104 + 1, payments.GetArrayLength());
+    }
+}

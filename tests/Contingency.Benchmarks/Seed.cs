@@ -53,10 +53,11 @@ public static class Seed
             for (var i = 0; i < Providers; i++)
             {
                 var languages = i % 10 < 3 ? new[] { "en", "es" } : i % 10 == 3 ? ["en", "vi"] : ["en"];
-                var provider = new Provider(ProviderId(i), $"Provider {i}", $"{i:D10}", i % 2 == 0 ? "LMFT" : "LCSW", $"L-{i}",
+                var nine = $"{i:D9}";
+                var provider = new Provider(ProviderId(i), $"Provider {i}", nine + Contingency.Data.Npi.CheckDigit(nine), i % 2 == 0 ? "LMFT" : "LCSW", $"L-{i}",
                     $"p{i}@example.org", Regions[i % Regions.Length], ["video", "in-person"], languages, now);
                 db.Providers.Add(provider);
-                var commitment = new Commitment($"comm-{i:D5}", program, provider, 6, weekdays, new TimeOnly(9, 0), ProgramStart, 8, [], now);
+                var commitment = new Commitment($"comm-{i:D5}", program, provider, 6, weekdays, new TimeOnly(9, 0), ProgramStart, 8, [], DateOnly.FromDateTime(now.UtcDateTime), now);
                 db.Commitments.Add(commitment);
                 // Its payment schedule, as the service writes it: a signing bonus and eight advances.
                 var n = 0;

@@ -60,7 +60,7 @@ internal sealed class CommitmentConfiguration : IEntityTypeConfiguration<Commitm
         b.HasIndex(c => new { c.ProviderId, c.ActiveInProgramId }).IsUnique();
         b.HasIndex(c => c.ProgramId);
         b.Property(c => c.Status).IsConcurrencyToken();
-        // Raised by each booking; a withdrawal that read an older value fails and starts again (Commitment.Withdraw).
+        // Raised by each booking (a trigger on Appointments); a withdrawal that read an older value fails and starts again (Commitment.Withdraw).
         b.Property(c => c.BookingsVersion).IsConcurrencyToken();
         b.Ignore(c => c.PlannedEndsOn);
         b.Ignore(c => c.Weekdays);

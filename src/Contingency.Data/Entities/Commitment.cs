@@ -114,13 +114,13 @@ public sealed class Commitment
     /// <para>
     /// A booking and a withdrawal must not interleave (a booking committed just after the withdrawal
     /// read the bookings to displace would keep a slot that no longer exists). The database decides,
-    /// through this row, which both transactions write: a booking raises <see cref="BookingsVersion"/>
-    /// with <c>UPDATE ... SET BookingsVersion = BookingsVersion + 1 WHERE Id = @id AND EndsOn >= @slotDate</c>
-    /// (see Features/Booking/SlotBooking.cs), so it holds only while the slot's day is still committed;
-    /// the withdrawal saves this row with the BookingsVersion it read as a concurrency token, so a
-    /// booking that came in after its read makes it fail and start again, now seeing that booking.
-    /// Whichever commits first, the other sees it: SQLite serialises the writers, and PostgreSQL and
-    /// SQL Server make the second UPDATE of the row wait for the first and then re-check its WHERE.
+    /// through this row, which both transactions write: triggers on Appointments refuse an insert
+    /// unless its commitment still covers the appointment's day, and raise <see cref="BookingsVersion"/>
+    /// in the same statement (see the CommitmentBookingsVersion migration); the withdrawal saves this
+    /// row with the BookingsVersion it read as a concurrency token, so a booking that came in after its
+    /// read makes it fail and start again, now seeing that booking. Whichever commits first, the
+    /// other sees it: SQLite serialises the writers, and on PostgreSQL and SQL Server the trigger's
+    /// UPDATE of the row waits for the withdrawal's and re-checks it.
     /// </para>
     /// </summary>
     public void Withdraw(DateOnly effectiveOn, string reason, SlotCalendar calendar, DateOnly today, DateTimeOffset now)

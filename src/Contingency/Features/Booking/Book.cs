@@ -56,15 +56,17 @@ public sealed class BookHandler(ContingencyDb db, Idempotency idempotency, TimeP
         var (appointment, zone) = await SlotBooking.NewAppointmentAsync(db, cmd.ProviderId!, cmd.Start!.Value, cmd.MemberRef!,
             cmd.Kind!, cmd.PreviousVisitOn, cmd.Modality, now, ct);
         var view = AppointmentView.From(appointment, zone);
+        db.Appointments.Add(appointment);
+        // Recorded in the booking's transaction: both are there, or neither.
+        idempotency.Record(key, hash, appointment.Id, view, now);
         try
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await SlotBooking.HoldAsync(db, appointment, ct);
-            db.Appointments.Add(appointment);
-            // Recorded in the booking's transaction: both are there, or neither.
-            idempotency.Record(key, hash, appointment.Id, view, now);
             await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateException e) when (SlotBooking.LostToWithdrawal(e))
+        {
+            db.ChangeTracker.Clear();
+            throw SlotBooking.NotACommittedSlot(appointment.ProviderId, view.Start);
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {

@@ -41,13 +41,15 @@ public sealed class RescheduleHandler(ContingencyDb db, TimeProvider clock, ILog
             throw SlotBooking.SlotTaken(old.ProviderId, zone.ToLocal(old.Start));
 
         old.RescheduleTo(replacement, now);
+        db.Appointments.Add(replacement);
         try
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await SlotBooking.HoldAsync(db, replacement, ct);
-            db.Appointments.Add(replacement);
             await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateException e) when (SlotBooking.LostToWithdrawal(e))
+        {
+            db.ChangeTracker.Clear();
+            throw SlotBooking.NotACommittedSlot(replacement.ProviderId, zone.ToLocal(replacement.Start));
         }
         catch (DbUpdateException e) when (e.IsUniqueViolation())
         {

@@ -25,19 +25,12 @@ public static class SlotBooking
     }
 
     /// <summary>
-    /// Inside the booking's transaction, before its insert: raises the owning commitment's
-    /// BookingsVersion, but only while the commitment still covers the slot's day. A withdrawal that
-    /// committed since the slot was looked up leaves nothing to update, and the booking is refused as
-    /// if it had come second; one still in flight fails on the version instead (Commitment.Withdraw).
+    /// The database refused the insert because the commitment no longer covers the slot's day: a
+    /// withdrawal committed after the slot was looked up. The booking is refused as if it had come
+    /// second. (Triggers on Appointments keep this rule and raise the commitment's BookingsVersion,
+    /// which a withdrawal still in flight saves against: see Commitment.Withdraw.)
     /// </summary>
-    public static async Task HoldAsync(ContingencyDb db, Appointment appointment, CancellationToken ct)
-    {
-        var day = appointment.LocalDate;
-        var held = await db.Commitments
-            .Where(c => c.Id == appointment.CommitmentId && c.EndsOn >= day)
-            .ExecuteUpdateAsync(s => s.SetProperty(c => c.BookingsVersion, c => c.BookingsVersion + 1), ct);
-        if (held == 0) throw NotACommittedSlot(appointment.ProviderId, appointment.Start);
-    }
+    public static bool LostToWithdrawal(DbUpdateException e) => e.IsRefusedByTrigger(ErrorCodes.NotACommittedSlot);
 
     private static readonly Func<ContingencyDb, string, Task<Provider?>> ProviderById =
         EF.CompileAsyncQuery((ContingencyDb db, string id) => db.Providers.AsNoTracking().FirstOrDefault(p => p.Id == id));
@@ -45,6 +38,6 @@ public static class SlotBooking
     public static ConflictException SlotTaken(string providerId, DateTimeOffset start) =>
         new(ErrorCodes.SlotTaken, $"The slot of provider '{providerId}' at {start:yyyy-MM-ddTHH:mmzzz} is already booked.");
 
-    private static UnprocessableException NotACommittedSlot(string providerId, DateTimeOffset start) =>
+    public static UnprocessableException NotACommittedSlot(string providerId, DateTimeOffset start) =>
         new(ErrorCodes.NotACommittedSlot, $"{start:yyyy-MM-ddTHH:mmzzz} is not one of the committed slots of provider '{providerId}'.");
 }

@@ -62,6 +62,8 @@ internal sealed class CommitmentConfiguration : IEntityTypeConfiguration<Commitm
         b.Property(c => c.Status).IsConcurrencyToken();
         // Raised by each booking (a trigger on Appointments); a withdrawal that read an older value fails and starts again (Commitment.Withdraw).
         b.Property(c => c.BookingsVersion).IsConcurrencyToken();
+        // An extension and a withdrawal both move the end: the second to save must see the first's.
+        b.Property(c => c.EndsOn).IsConcurrencyToken();
         b.Ignore(c => c.PlannedEndsOn);
         b.Ignore(c => c.Weekdays);
         b.Ignore(c => c.Pattern);

@@ -204,6 +204,7 @@ namespace Contingency.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<DateOnly>("EndsOn")
+                        .IsConcurrencyToken()
                         .HasColumnType("TEXT");
 
                     b.PrimitiveCollection<string>("ExcludedDates")

@@ -10,8 +10,9 @@ public readonly record struct QueryDate(DateOnly Value)
 {
     public static bool TryParse(string? text, IFormatProvider? provider, out QueryDate date)
     {
-        var ok = text is { Length: 10 } && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d);
-        date = ok ? new QueryDate(DateOnly.ParseExact(text!, "yyyy-MM-dd", CultureInfo.InvariantCulture)) : default;
+        var parsed = default(DateOnly);
+        var ok = text is { Length: 10 } && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out parsed);
+        date = new QueryDate(parsed);
         return ok;
     }
 

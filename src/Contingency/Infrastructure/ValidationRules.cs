@@ -10,7 +10,8 @@ public static class ValidationRules
         rule.Must(d => d is null || Limits.IsServiceDate(d.Value)).WithMessage($"{{PropertyName}} must be {Limits.DateRange}.");
 
     public static IRuleBuilderOptions<T, DateTimeOffset?> ServiceInstant<T>(this IRuleBuilder<T, DateTimeOffset?> rule) =>
-        rule.Must(i => i is null || Limits.IsServiceDate(DateOnly.FromDateTime(i.Value.UtcDateTime)))
+        // The date as written, in the offset sent (the program's own): 2099-12-31T20:00-08:00 is in range.
+        rule.Must(i => i is null || Limits.IsServiceDate(DateOnly.FromDateTime(i.Value.DateTime)))
             .WithMessage($"{{PropertyName}} must fall {Limits.DateRange}.");
 
     public static IRuleBuilderOptions<T, List<DateOnly>?> ServiceDates<T>(this IRuleBuilder<T, List<DateOnly>?> rule) =>

@@ -167,3 +167,18 @@ public sealed class BoundsTests
         Assert.Equal(104 + 1, payments.GetArrayLength());
     }
 }
+
+/// <summary>A chunked body (no Content-Length) is cut off once it passes 1 MB.</summary>
+public sealed class ChunkedBodyTests(ContingencyApp app) : IClassFixture<ContingencyApp>
+{
+    [Fact]
+    public async Task A_chunked_body_over_one_megabyte_is_413_with_a_code()
+    {
+        var json = System.Text.Encoding.UTF8.GetBytes($$"""{ "name": "{{new string('x', 2 * 1024 * 1024)}}" }""");
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/providers") { Content = new StreamContent(new MemoryStream(json)) };
+        request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/json");
+        request.Headers.TransferEncodingChunked = true;
+        var response = await Response.Of(await app.CreateClient().SendAsync(request));
+        response.ExpectProblem(HttpStatusCode.RequestEntityTooLarge, "payload-too-large");
+    }
+}

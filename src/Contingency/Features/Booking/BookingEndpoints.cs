@@ -19,8 +19,8 @@ public static class BookingEndpoints
         }).WithSummary("Book a member into a provider's slot").WithName("bookAppointment")
             .AcceptsIdempotencyKey()
             .ProducesErrors(404, "not-found") // an unknown provider: no id in the path says so
-            .ProducesErrors(409, "slot-taken", "concurrent-update")
-            .ProducesErrors(422, "not-a-committed-slot", "in-the-past", "modality-not-offered", "idempotency-key-reused");
+            .ProducesErrors(409, "slot-taken")
+            .ProducesErrors(422, "not-a-committed-slot", "in-the-past", "modality-not-offered", "provider-inactive", "idempotency-key-reused");
 
         group.MapGet("/{id}", async Task<Ok<AppointmentView>> (string id, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new GetAppointment(id), ct))).WithSummary("Get an appointment").WithName("getAppointment");
@@ -46,7 +46,7 @@ public static class BookingEndpoints
             return TypedResults.Created($"/api/appointments/{appointment.Id}", appointment);
         }).WithSummary("Move a booked appointment to another slot, atomically").WithName("rescheduleAppointment")
             .ProducesErrors(409, "slot-taken", "invalid-transition")
-            .ProducesErrors(422, "not-a-committed-slot", "in-the-past", "modality-not-offered");
+            .ProducesErrors(422, "not-a-committed-slot", "in-the-past", "modality-not-offered", "provider-inactive");
 
         return group;
     }

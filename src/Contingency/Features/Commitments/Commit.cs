@@ -68,7 +68,7 @@ public sealed class CommitHandler(ContingencyDb db, TimeProvider clock, PaymentT
         log.LogInformation("Commitment {CommitmentId} of provider {ProviderId} in program {ProgramId}: {TotalSlots} slots, {Payments} payments",
             commitment.Id, provider.Id, program.Id, commitment.TotalSlots, payments.Count);
         // A payment whose moment had already passed is due at once: ask for a run now rather than next week.
-        await triggers.AfterCommitAsync(program, payments.Any(p => p.DueAt <= now), ct);
+        await triggers.AfterCommitAsync(program, payments.Any(p => p.DueAt <= now), CancellationToken.None);
         return CommitmentView.From(commitment);
     }
 

@@ -16,7 +16,7 @@ public static class CommitmentsEndpoints
             return TypedResults.Created($"/api/commitments/{commitment.Id}", commitment);
         }).WithSummary("Record a provider's commitment to a program").WithName("createCommitment")
             .ProducesErrors(409, "already-committed")
-            .ProducesErrors(422, "outside-program", "in-the-past", "no-slots", "provider-inactive", "too-long");
+            .ProducesErrors(422, "outside-program", "in-the-past", "no-slots", "provider-inactive");
 
         group.MapGet("/commitments/{id}", async Task<Ok<CommitmentView>> (string id, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new GetCommitment(id), ct))).WithSummary("Get a commitment").WithName("getCommitment");

@@ -89,6 +89,7 @@ public sealed class PaymentTriggers(ISchedulerFactory schedulers, TimeProvider c
     /// After a write has committed: arm the program's trigger and, when something fell due at once,
     /// ask for a run. Never fails the request that saved the data (answering 500 would invite a
     /// retry that writes twice); a trigger that could not be armed is armed at the next start.
+    /// Callers pass CancellationToken.None: a client that went away after the commit must not stop it.
     /// </summary>
     public async Task AfterCommitAsync(CareProgram program, bool somethingDueNow, CancellationToken ct)
     {

@@ -25,9 +25,16 @@ public sealed class RunPaymentsHandler(ContingencyDb db, TimeProvider clock, Pay
     {
         var program = await db.Programs.AsNoTracking().FirstOrDefaultAsync(p => p.Id == cmd.ProgramId, ct)
             ?? throw new NotFoundException("program", cmd.ProgramId);
-        var run = await db.WriteAsync(() => ReleaseDueAsync(program, ct), ct);
-        await triggers.AfterCommitAsync(program, somethingDueNow: false, ct);
-        return run;
+        try
+        {
+            return await db.WriteAsync(() => ReleaseDueAsync(program, ct), ct);
+        }
+        finally
+        {
+            // Armed whether or not this run got through: the trigger that fired it is spent, and what
+            // stays due is released at the next moment rather than left waiting for a restart.
+            await triggers.AfterCommitAsync(program, somethingDueNow: false, CancellationToken.None);
+        }
     }
 
     private async Task<PaymentRunView> ReleaseDueAsync(CareProgram program, CancellationToken ct)

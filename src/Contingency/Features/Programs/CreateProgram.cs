@@ -69,7 +69,7 @@ public sealed class CreateProgramHandler(ContingencyDb db, TimeProvider clock, P
             cmd.Payments!.Weekday!.Value, cmd.Payments.Time!.Value, clock.GetUtcNow());
         db.Programs.Add(program);
         await db.SaveChangesAsync(ct);
-        await triggers.AfterCommitAsync(program, somethingDueNow: false, ct);
+        await triggers.AfterCommitAsync(program, somethingDueNow: false, CancellationToken.None);
         return ProgramView.From(program);
     }
 }

@@ -69,7 +69,7 @@ public sealed class ExtendProgramHandler(ContingencyDb db, Idempotency idempoten
             }, ct);
             log.LogInformation("Program {ProgramId} extended by {Weeks} weeks to {EndsOn}; {Commitments} commitments extended",
                 program.Id, weeks, program.EndsOn, extended);
-            await triggers.AfterCommitAsync(program, dueNow, ct);
+            await triggers.AfterCommitAsync(program, dueNow, CancellationToken.None);
             return view;
         }
         catch (DbUpdateException e) when (key is not null && e.IsUniqueViolation())

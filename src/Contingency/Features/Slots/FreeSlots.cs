@@ -40,7 +40,6 @@ public sealed class FreeSlotsHandler(ContingencyDb db, TimeProvider clock) : IQu
 
         var from = SlotCalendar.Max(query.From ?? today, SlotCalendar.Max(today, program.StartsOn));
         var to = SlotCalendar.Min(query.To ?? from.AddDays(DefaultWindowDays - 1), program.EndsOn);
-        if (to.DayNumber - from.DayNumber >= Limits.MaxWindowDays) to = from.AddDays(Limits.MaxWindowDays - 1);
         if (to < from) return [];
 
         var candidates = db.Commitments.AsNoTracking()

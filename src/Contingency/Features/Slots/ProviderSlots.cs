@@ -28,8 +28,6 @@ public sealed class ProviderSlotsHandler(ContingencyDb db) : IQueryHandler<Provi
         // With no window given, list the whole of every commitment.
         var from = query.From ?? commitments.Min(c => c.Commitment.StartsOn);
         var to = query.To ?? commitments.Max(c => c.Commitment.EndsOn);
-        // A listing never spans more than the longest window a query may ask for.
-        if (to.DayNumber - from.DayNumber >= Limits.MaxWindowDays) to = from.AddDays(Limits.MaxWindowDays - 1);
 
         var slots = commitments
             .SelectMany(c => c.Calendar.Slots(c.Pattern, from, to).Select(s => (Slot: s, c.Commitment.Id, Zone: c.Calendar.Zone)))

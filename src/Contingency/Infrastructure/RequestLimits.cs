@@ -18,7 +18,8 @@ public static class RequestLimits
         if (http.Request.ContentLength > limit) throw TooLarge(limit);
         // Kestrel enforces its own limit too; set it to ours so both agree.
         if (http.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } kestrel) kestrel.MaxRequestBodySize = limit;
-        http.Request.Body = new LimitedStream(http.Request.Body, limit);
+        // A declared length within the limit is all the server will read; only a chunked body needs counting.
+        if (http.Request.ContentLength is null) http.Request.Body = new LimitedStream(http.Request.Body, limit);
         await next(http);
     });
 

@@ -40,8 +40,7 @@ public sealed class LocalDateConverter : JsonConverter<DateOnly>
     public override DateOnly Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
         var text = reader.TokenType == JsonTokenType.String ? reader.GetString() : null;
-        if (text is { Length: 10 } && DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
-            return date;
+        if (QueryDate.TryParseLocalDate(text, out var date)) return date;
         throw new ExpectedFormException(Expected);
     }
 

@@ -30,11 +30,11 @@ public static class LostRaces
             {
                 db.ChangeTracker.Clear();
             }
-            catch (DbUpdateConcurrencyException e)
+            catch (DbUpdateConcurrencyException)
             {
                 db.ChangeTracker.Clear();
                 throw new ConflictException(ErrorCodes.ConcurrentUpdate,
-                    "Other requests kept changing the same records; read them again and retry.") { Source = e.Source };
+                    "Other requests kept changing the same records; read them again and retry.");
             }
         }
     }

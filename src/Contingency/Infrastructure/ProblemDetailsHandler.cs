@@ -148,7 +148,7 @@ public sealed partial class ProblemDetailsHandler(IProblemDetailsService problem
         "Int32" or "Int64" or "int" or "long" => "a whole number",
         "String" or "string" => "a string",
         "Boolean" or "bool" => "true or false",
-        "DateOnly" or "QueryDate" or "Infrastructure.QueryDate" or "Contingency.Infrastructure.QueryDate" => LocalDateConverter.Expected,
+        "DateOnly" or "QueryDate" => LocalDateConverter.Expected,
         "TimeOnly" => WallClockTimeConverter.Expected,
         "DateTimeOffset" => InstantConverter.Expected,
         "Decimal" or "decimal" => MoneyConverter.Expected,

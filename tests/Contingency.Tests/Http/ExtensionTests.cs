@@ -47,11 +47,11 @@ public sealed class ExtensionTests
         var (programId, providerId, _) = await api.Scenario();
         // Saturday after the last payment moment of the 8 weeks: week 9's moment (Friday 04-23 17:00) has passed.
         app.Clock.SetUtcNow(DateTimeOffset.Parse("2027-04-24T10:00:00-07:00"));
-        Assert.True(await Eventually(async () => await Released(app.DatabasePath) == 9), "the missed moment did not fire on its own");
+        Assert.True(await Eventually.True(async () => await Released(app.DatabasePath) == 9), "the missed moment did not fire on its own");
 
         (await api.Post($"/api/programs/{programId}/extend", new { weeks = 1 })).Expect(HttpStatusCode.OK);
 
-        Assert.True(await Eventually(async () => await Released(app.DatabasePath) == 10), "the new week's advance waited for the next moment");
+        Assert.True(await Eventually.True(async () => await Released(app.DatabasePath) == 10), "the new week's advance waited for the next moment");
         var week9 = (await api.Get($"/api/providers/{providerId}/payments?programId={programId}")).Expect(HttpStatusCode.OK)
             .EnumerateArray().Single(p => p.Str("kind") == "advance" && p.Str("periodStart") == "2027-04-26");
         Assert.Equal("released", week9.Str("status"));
@@ -64,16 +64,5 @@ public sealed class ExtensionTests
         await using var query = connection.CreateCommand();
         query.CommandText = "SELECT COUNT(*) FROM Payments WHERE Status = 'released'";
         return (long)(await query.ExecuteScalarAsync())!;
-    }
-
-    private static async Task<bool> Eventually(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition()) return true;
-            await Task.Delay(100);
-        }
-        return false;
     }
 }

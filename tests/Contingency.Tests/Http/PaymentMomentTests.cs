@@ -14,7 +14,6 @@ using Microsoft.Data.Sqlite;
 public sealed class PaymentMomentTests
 {
     private static readonly ProgramZone LosAngeles = ProgramZone.Find("America/Los_Angeles");
-    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     [Theory]
     // Spring forward 2027-03-14 02:00 -> 03:00: 02:30 does not exist and is reached at the gap's end.
@@ -59,12 +58,12 @@ public sealed class PaymentMomentTests
         // The day before: earlier moments have fired by now, and the program's trigger is armed for dueAt.
         var due = DateTimeOffset.Parse(dueAt);
         app.Clock.SetUtcNow(due.AddDays(-1));
-        var armed = await Eventually(async () => Job(await api.Get("/api/jobs"), program.Id()) is { } job && job.Str("nextFireAt") == dueAt);
+        var armed = await Eventually.True(async () => Job(await api.Get("/api/jobs"), program.Id()) is { } job && job.Str("nextFireAt") == dueAt);
         Assert.True(armed, $"the trigger is not armed at {dueAt}: {(await api.Get("/api/jobs")).Raw}");
         Assert.Equal("scheduled", FirstAdvance(await api.Get($"/api/providers/{provider.Id()}/payments?programId={program.Id()}")).Str("status"));
 
         app.Clock.SetUtcNow(due);
-        Assert.True(await Eventually(async () => await ReleasedAt(app.DatabasePath, first.Id()) is not null), "the advance was not released at dueAt");
+        Assert.True(await Eventually.True(async () => await ReleasedAt(app.DatabasePath, first.Id()) is not null), "the advance was not released at dueAt");
         Assert.Equal(due.UtcTicks, await ReleasedAt(app.DatabasePath, first.Id()));
     }
 
@@ -82,16 +81,5 @@ public sealed class PaymentMomentTests
         query.CommandText = "SELECT ReleasedAt FROM Payments WHERE Id = $id AND Status = 'released'";
         query.Parameters.AddWithValue("$id", paymentId);
         return await query.ExecuteScalarAsync() is long ticks ? ticks : null;
-    }
-
-    private static async Task<bool> Eventually(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow + Patience;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (await condition()) return true;
-            await Task.Delay(100);
-        }
-        return false;
     }
 }

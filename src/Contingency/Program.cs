@@ -26,7 +26,7 @@ builder.Services.AddMediator(options =>
 {
     // Handlers use the request's DbContext, so they live as long as the request.
     options.ServiceLifetime = ServiceLifetime.Scoped;
-    options.PipelineBehaviors = [typeof(ValidationBehavior<,>)];
+    options.PipelineBehaviors = [typeof(ValidationBehavior<,>), typeof(ConnectionBehavior<,>)];
 });
 ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =>
     member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);

@@ -1,6 +1,7 @@
 namespace Contingency.Infrastructure;
 
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Contingency.Data;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
@@ -72,23 +73,40 @@ public static class Database
             await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
     }
 
-    /// <summary>Per-connection SQLite settings, applied each time a pooled connection opens.</summary>
+    /// <summary>
+    /// Per-connection SQLite settings. They belong to the native connection, which the pool keeps
+    /// open between uses, so they are applied the first time each native connection opens.
+    /// </summary>
     private sealed class SqliteConnectionSettings : DbConnectionInterceptor
     {
         private const string Pragmas = "PRAGMA busy_timeout=30000; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;";
+        private readonly ConditionalWeakTable<object, object> applied = [];
 
         public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
         {
+            if (Applied(connection)) return;
             using var command = connection.CreateCommand();
             command.CommandText = Pragmas;
             command.ExecuteNonQuery();
+            MarkApplied(connection);
         }
 
         public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
         {
+            if (Applied(connection)) return;
             await using var command = connection.CreateCommand();
             command.CommandText = Pragmas;
             await command.ExecuteNonQueryAsync(cancellationToken);
+            MarkApplied(connection);
+        }
+
+        // A native connection serves one opener at a time, so there is no race between the two.
+        private bool Applied(DbConnection connection) =>
+            connection is SqliteConnection { Handle: { } native } && applied.TryGetValue(native, out _);
+
+        private void MarkApplied(DbConnection connection)
+        {
+            if (connection is SqliteConnection { Handle: { } native }) applied.AddOrUpdate(native, native);
         }
     }
 }

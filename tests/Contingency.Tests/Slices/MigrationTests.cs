@@ -31,4 +31,38 @@ public sealed class MigrationTests(ContingencyApp app) : IClassFixture<Contingen
             while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
         Assert.Equal(Contingency.Data.Scheduling.QuartzSchema.Tables.Select(t => "QRTZ_" + t.Name).Order(StringComparer.Ordinal), tables);
     }
+
+    [Fact]
+    public async Task Every_connection_of_the_pool_keeps_the_service_settings()
+    {
+        app.Api();
+        // Several contexts at once take several native connections from the pool; each is opened
+        // and closed twice, so the second opening reuses a connection whose settings were applied once.
+        for (var round = 0; round < 2; round++)
+        {
+            var scopes = Enumerable.Range(0, 4).Select(_ => app.Services.CreateAsyncScope()).ToList();
+            try
+            {
+                foreach (var scope in scopes)
+                {
+                    var db = scope.ServiceProvider.GetRequiredService<ContingencyDb>();
+                    await db.Database.OpenConnectionAsync();
+                    Assert.Equal(1L, await Pragma(db, "foreign_keys"));
+                    Assert.Equal(30000L, await Pragma(db, "busy_timeout"));
+                    Assert.Equal(1L, await Pragma(db, "synchronous")); // NORMAL
+                }
+            }
+            finally
+            {
+                foreach (var scope in scopes) await scope.DisposeAsync();
+            }
+        }
+    }
+
+    private static async Task<long> Pragma(ContingencyDb db, string name)
+    {
+        await using var command = db.Database.GetDbConnection().CreateCommand();
+        command.CommandText = $"PRAGMA {name}";
+        return (long)(await command.ExecuteScalarAsync())!;
+    }
 }

@@ -9,10 +9,14 @@ using Contingency.Features.Providers;
 using Contingency.Features.Slots;
 using Contingency.Infrastructure;
 using Contingency.Infrastructure.OpenApi;
+using Contingency.Infrastructure.Security;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
-var builder = WebApplication.CreateBuilder(args);
+var isTokenCommand = args.FirstOrDefault() == TokenCommand.Name;
+var builder = WebApplication.CreateBuilder(isTokenCommand ? [] : args);
+if (isTokenCommand)
+    return TokenCommand.Run(args[1..], builder.Configuration, builder.Environment, TimeProvider.System, Console.Out, Console.Error);
 if (Database.UnsupportedProvider(builder.Configuration) is { } unsupported)
 {
     // A configuration mistake, not a crash: one line, no stack trace.
@@ -42,8 +46,16 @@ builder.Services.AddExceptionHandler<ProblemDetailsHandler>();
 builder.Services.AddContingencyScheduler(builder.Configuration, builder.Environment);
 builder.Services.AddContingencyHealth();
 builder.Services.AddContingencyOpenApi();
+builder.Services.AddContingencyAuthentication();
+builder.Services.AddContingencyRateLimits();
 
 var app = builder.Build();
+if (Authentication.ConfigurationProblem(app.Configuration, app.Environment) is { } authProblem)
+{
+    Console.Error.WriteLine($"contingency: {authProblem}");
+    return 2;
+}
+Authentication.PrepareSigningKey(app.Services);
 
 await app.Services.MigrateDatabaseAsync();
 await PaymentTriggers.SyncAllAsync(app.Services);
@@ -51,6 +63,10 @@ await PaymentTriggers.SyncAllAsync(app.Services);
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseBodySizeLimits();
+app.UseAuthentication();
+app.UseAuthorization();
+app.UseCallers();
+app.UseRateLimiter();
 
 app.MapContingencyOpenApi();
 app.MapHealth();

@@ -93,7 +93,7 @@ public sealed class Appointment
     public string Status { get; private set; } = Booked;
     public string Kind { get; private set; } = Intake;
     /// <summary>The member's reference in the plan's systems: personal health information, never logged.</summary>
-    public string MemberRef { get; private set; } = "";
+    [MemberData] public string MemberRef { get; private set; } = "";
     public DateOnly? PreviousVisitOn { get; private set; }
     public DateOnly? FollowUpDueBy { get; private set; }
     public bool? TimelyAccessMet { get; private set; }

@@ -47,8 +47,8 @@ public sealed class Provider
     public string Name { get; private set; } = "";
     public string Npi { get; private set; } = "";
     public string LicenseType { get; private set; } = "";
-    public string LicenseNumber { get; private set; } = "";
-    public string Email { get; private set; } = "";
+    [LicenceData] public string LicenseNumber { get; private set; } = "";
+    [ContactData] public string Email { get; private set; } = "";
     public string Region { get; private set; } = "";
     public List<string> Modalities { get; private set; } = [];
     public List<string> Languages { get; private set; } = [];

@@ -62,6 +62,15 @@ public static class Database
         return builder.ToString();
     }
 
+    /// <summary>The directory the service keeps its files in: the SQLite file's, or data/ under the content root.</summary>
+    public static string DataDirectory(IConfiguration config, IHostEnvironment env)
+    {
+        var builder = new SqliteConnectionStringBuilder(SqliteConnectionString(config, env));
+        return builder.DataSource is { Length: > 0 } file && file != ":memory:" && builder.Mode != SqliteOpenMode.Memory
+            ? Path.GetDirectoryName(Path.GetFullPath(file))!
+            : Path.Combine(env.ContentRootPath, "data");
+    }
+
     /// <summary>Applies the provider's migrations; the service never uses EnsureCreated.</summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {

@@ -5,18 +5,25 @@ using System.Text;
 using System.Text.Json;
 using Contingency.Data;
 using Contingency.Data.Entities;
+using Contingency.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
 /// <summary>
 /// Idempotency-Key handling for the writes that take one (booking, extension): the first successful
 /// answer is recorded in the same transaction as the write it answers, and replayed for the same key
-/// and request, across restarts; the same key with another request is refused. Keys are scoped by route.
+/// and request, across restarts; the same key with another request is refused. Keys are scoped by
+/// caller (the token's subject) and route, so two callers' keys never collide.
 /// </summary>
-public sealed class Idempotency(ContingencyDb db)
+public sealed class Idempotency(ContingencyDb db, Caller caller)
 {
     public const int MaxKeyLength = 200;
 
-    public static string? KeyOf(string scope, string? key) => string.IsNullOrEmpty(key) ? null : $"{scope}:{key}";
+    /// <summary>
+    /// The stored key: the caller's subject (as 128 bits of its SHA-256, so any subject fits the
+    /// column), the route, and the client's key.
+    /// </summary>
+    public string? KeyOf(string scope, string? key) =>
+        string.IsNullOrEmpty(key) ? null : $"{Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(caller.Subject)))[..32]}:{scope}:{key}";
 
     /// <summary>SHA-256 of a request's meaning, given as its parts in a fixed order.</summary>
     public static string Hash(params object?[] parts) =>

@@ -144,6 +144,10 @@ public sealed class OpenApiTests(ContingencyApp app) : IClassFixture<Contingency
     [InlineData("listProviders", "400", "invalid-request,malformed-request")]
     [InlineData("getCapacity", "400", "invalid-request,malformed-request")]
     [InlineData("runPayments", "409", "concurrent-update")]
+    [InlineData("listPrograms", "401", "unauthenticated")]
+    [InlineData("listPrograms", "403", "forbidden")]
+    [InlineData("bookAppointment", "429", "rate-limited")]
+    [InlineData("rescheduleAppointment", "429", "rate-limited")]
     public async Task Error_responses_list_exactly_the_codes_of_the_route(string operationId, string status, string codes)
     {
         var response = Operation(await Document(), operationId)["responses"]?[status];
@@ -156,12 +160,13 @@ public sealed class OpenApiTests(ContingencyApp app) : IClassFixture<Contingency
     }
 
     [Theory]
-    [InlineData("createProgram", "200,201,400,413,415")]
-    [InlineData("listPrograms", "200")]
-    [InlineData("getProgram", "200,404")]
-    [InlineData("completeAppointment", "200,404,409")]
-    [InlineData("getPaymentBatch", "200,404")]
-    [InlineData("listJobs", "200")]
+    [InlineData("createProgram", "200,201,400,401,403,413,415")]
+    [InlineData("listPrograms", "200,401,403")]
+    [InlineData("getProgram", "200,401,403,404")]
+    [InlineData("completeAppointment", "200,401,403,404,409")]
+    [InlineData("getPaymentBatch", "200,401,403,404")]
+    [InlineData("listJobs", "200,401,403")]
+    [InlineData("bookAppointment", "201,400,401,403,404,409,413,415,422,429")]
     public async Task Routes_document_no_error_they_cannot_give(string operationId, string allowed)
     {
         var responses = Operation(await Document(), operationId)["responses"]!.AsObject().Select(r => r.Key);

@@ -1,5 +1,8 @@
 namespace Contingency.Tests.Support;
 
+using System.Net.Http.Headers;
+using System.Text;
+using Contingency.Infrastructure.Security;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
@@ -42,12 +45,52 @@ public sealed class ContingencyApp : WebApplicationFactory<Program>
     public List<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor> Interceptors { get; } = [];
     public CapturedLogs Logs { get; } = new();
 
+    /// <summary>The shared key the test service trusts; tests sign their tokens with it.</summary>
+    public const string SigningKey = "contingency-tests-signing-key-0123456789";
+
+    /// <summary>The subject of the admin token every client of <see cref="CreateClient()"/> carries.</summary>
+    public const string AdminSubject = "test-admin";
+
+    /// <summary>Settings a test adds or overrides (rate limits, another audience, ...), before the first client.</summary>
+    public Dictionary<string, string?> Settings { get; } = [];
+
+    /// <summary>A token for the test service; lifetimes count on the service's clock, which tests move.</summary>
+    public string Token(string subject, IReadOnlyList<string> roles, string? providerId = null, TimeSpan? lifetime = null,
+        string? key = null, string audience = Authentication.DefaultAudience, DateTimeOffset? issuedAt = null) =>
+        Tokens.Create(Encoding.UTF8.GetBytes(key ?? SigningKey), Authentication.DefaultIssuer, audience, subject, roles, providerId,
+            issuedAt ?? Now, lifetime ?? TimeSpan.FromDays(3650));
+
+    public DateTimeOffset Now => RealTime ? DateTimeOffset.UtcNow : Clock.GetUtcNow();
+
+    /// <summary>A client sending <paramref name="token"/> (none when null) instead of the admin token.</summary>
+    public HttpClient ClientWith(string? token)
+    {
+        var client = CreateClient();
+        client.DefaultRequestHeaders.Authorization = token is null ? null : new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    public Api ApiAs(string subject, params string[] roles) => new(ClientWith(Token(subject, roles)));
+
+    public Api ApiAsProvider(string providerId) => new(ClientWith(Token($"provider:{providerId}", [Roles.Provider], providerId)));
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token(AdminSubject, [Roles.Admin]));
+    }
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:Contingency", $"Data Source={DatabasePath}");
         builder.UseSetting("Scheduler:Name", $"contingency-test-{Path.GetFileNameWithoutExtension(DatabasePath)}");
         builder.UseSetting("Scheduler:AutoStart", SchedulerRuns ? "true" : "false");
+        builder.UseSetting("Auth:SigningKey", SigningKey);
+        // Tests book hundreds of slots in a blink with one token; the rate-limit tests set their own.
+        builder.UseSetting("RateLimiting:Burst", "1000000");
+        builder.UseSetting("RateLimiting:PermitsPerSecond", "1000000");
+        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services =>
         {

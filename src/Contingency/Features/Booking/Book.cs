@@ -48,7 +48,7 @@ public sealed class BookHandler(ContingencyDb db, Idempotency idempotency, TimeP
 {
     public async ValueTask<AppointmentView> Handle(Book cmd, CancellationToken ct)
     {
-        var key = Idempotency.KeyOf("appointments", cmd.IdempotencyKey);
+        var key = idempotency.KeyOf("appointments", cmd.IdempotencyKey);
         var hash = cmd.RequestHash();
         if (await idempotency.ReplayAsync<AppointmentView>(key, hash, ct) is { } replay) return replay;
 

@@ -1,5 +1,6 @@
 namespace Contingency.Features.Booking;
 
+using Contingency.Infrastructure.Security;
 using Contingency.Infrastructure.OpenApi;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,27 +18,33 @@ public static class BookingEndpoints
             var appointment = await sender.Send(Book.From(body, idempotencyKey), ct);
             return TypedResults.Created($"/api/appointments/{appointment.Id}", appointment);
         }).WithSummary("Book a member into a provider's slot").WithName("bookAppointment")
+            .Allow(Roles.Scheduling)
+            .RateLimitedPerCaller()
             .AcceptsIdempotencyKey()
             .ProducesErrors(404, "not-found") // an unknown provider: no id in the path says so
             .ProducesErrors(409, "slot-taken")
             .ProducesErrors(422, "not-a-committed-slot", "in-the-past", "modality-not-offered", "provider-inactive", "idempotency-key-reused");
 
         group.MapGet("/{id}", async Task<Ok<AppointmentView>> (string id, ISender sender, CancellationToken ct) =>
-            TypedResults.Ok(await sender.Send(new GetAppointment(id), ct))).WithSummary("Get an appointment").WithName("getAppointment");
+            TypedResults.Ok(await sender.Send(new GetAppointment(id), ct))).WithSummary("Get an appointment").WithName("getAppointment")
+            .Allow(Roles.Scheduling, Roles.Provider);
 
         group.MapPost("/{id}/cancel", async Task<Ok<AppointmentView>> (string id, CancelBody body, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Cancel(id, body.Reason, body.InitiatedBy), ct)))
             .WithSummary("Cancel a booked appointment").WithName("cancelAppointment")
+            .Allow(Roles.Scheduling)
             .ProducesErrors(409, "invalid-transition");
 
         group.MapPost("/{id}/complete", async Task<Ok<AppointmentView>> (string id, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Complete(id), ct)))
             .WithSummary("Record that the session took place").WithName("completeAppointment")
+            .Allow(Roles.Scheduling, Roles.Provider)
             .ProducesErrors(409, "invalid-transition");
 
         group.MapPost("/{id}/no-show", async Task<Ok<AppointmentView>> (string id, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new NoShow(id), ct)))
             .WithSummary("Record that the member did not come").WithName("markNoShow")
+            .Allow(Roles.Scheduling, Roles.Provider)
             .ProducesErrors(409, "invalid-transition");
 
         group.MapPost("/{id}/reschedule", async Task<Created<AppointmentView>> (string id, RescheduleBody body, ISender sender, CancellationToken ct) =>
@@ -45,6 +52,8 @@ public static class BookingEndpoints
             var appointment = await sender.Send(new Reschedule(id, body.ProviderId, body.Start), ct);
             return TypedResults.Created($"/api/appointments/{appointment.Id}", appointment);
         }).WithSummary("Move a booked appointment to another slot, atomically").WithName("rescheduleAppointment")
+            .Allow(Roles.Scheduling)
+            .RateLimitedPerCaller()
             .ProducesErrors(409, "slot-taken", "invalid-transition")
             .ProducesErrors(422, "not-a-committed-slot", "in-the-past", "modality-not-offered", "provider-inactive");
 

@@ -2,6 +2,7 @@ namespace Contingency.Features.Booking;
 
 using System.ComponentModel.DataAnnotations;
 using Contingency.Data;
+using Contingency.Infrastructure.Security;
 using Contingency.Data.Entities;
 using FluentValidation;
 using Mediator;
@@ -20,11 +21,11 @@ public sealed class CancelValidator : AbstractValidator<Cancel>
     }
 }
 
-public sealed class CancelHandler(ContingencyDb db, TimeProvider clock, ILogger<CancelHandler> log) : ICommandHandler<Cancel, AppointmentView>
+public sealed class CancelHandler(ContingencyDb db, Caller caller, TimeProvider clock, ILogger<CancelHandler> log) : ICommandHandler<Cancel, AppointmentView>
 {
     public async ValueTask<AppointmentView> Handle(Cancel cmd, CancellationToken ct)
     {
-        var (appointment, program) = await Transitions.LoadAsync(db, cmd.AppointmentId, ct);
+        var (appointment, program) = await Transitions.LoadAsync(db, caller, cmd.AppointmentId, ct);
         appointment.Cancel(cmd.Reason?.Trim() ?? "", cmd.InitiatedBy!, clock.GetUtcNow());
         await Transitions.SaveAsync(db, appointment, ct);
         log.LogInformation("Appointment {AppointmentId} cancelled by {InitiatedBy}", appointment.Id, cmd.InitiatedBy);

@@ -2,14 +2,17 @@ namespace Contingency.Features.Booking;
 
 using Contingency.Data;
 using Contingency.Data.Entities;
+using Contingency.Infrastructure.Security;
 using Microsoft.EntityFrameworkCore;
 
 /// <summary>Loading an appointment for a transition and saving it with its status as concurrency token.</summary>
 internal static class Transitions
 {
-    public static async Task<(Appointment Appointment, CareProgram Program)> LoadAsync(ContingencyDb db, string id, CancellationToken ct)
+    /// <summary>A provider reaches its own appointments only: another's is not found.</summary>
+    public static async Task<(Appointment Appointment, CareProgram Program)> LoadAsync(ContingencyDb db, Caller caller, string id, CancellationToken ct)
     {
         var appointment = await db.Appointments.FindAsync([id], ct) ?? throw new NotFoundException("appointment", id);
+        caller.RequireVisible("appointment", id, appointment.ProviderId);
         var program = await db.Programs.AsNoTracking().FirstAsync(p => p.Id == appointment.ProgramId, ct);
         return (appointment, program);
     }

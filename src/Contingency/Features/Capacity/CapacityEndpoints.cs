@@ -1,5 +1,6 @@
 namespace Contingency.Features.Capacity;
 
+using Contingency.Infrastructure.Security;
 using Contingency.Infrastructure.OpenApi;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -13,7 +14,8 @@ public static class CapacityEndpoints
         group.MapGet("/{id}/capacity", async Task<Ok<CapacityView>> (string id, string? by, string? region, string? licenseType,
                 ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new GetCapacity(id, by ?? "week", region, licenseType), ct)))
-            .WithSummary("Committed against booked capacity by week or day, and region").WithName("getCapacity");
+            .WithSummary("Committed against booked capacity by week or day, and region").WithName("getCapacity")
+            .Allow(Roles.Capacity);
 
         return group;
     }

@@ -1,5 +1,6 @@
 namespace Contingency.Features.Commitments;
 
+using Contingency.Infrastructure.Security;
 using Contingency.Infrastructure.OpenApi;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -15,15 +16,18 @@ public static class CommitmentsEndpoints
             var commitment = await sender.Send(Commit.From(programId, body), ct);
             return TypedResults.Created($"/api/commitments/{commitment.Id}", commitment);
         }).WithSummary("Record a provider's commitment to a program").WithName("createCommitment")
+            .Allow(Roles.Enrollment)
             .ProducesErrors(409, "already-committed")
             .ProducesErrors(422, "outside-program", "in-the-past", "no-slots", "provider-inactive");
 
         group.MapGet("/commitments/{id}", async Task<Ok<CommitmentView>> (string id, ISender sender, CancellationToken ct) =>
-            TypedResults.Ok(await sender.Send(new GetCommitment(id), ct))).WithSummary("Get a commitment").WithName("getCommitment");
+            TypedResults.Ok(await sender.Send(new GetCommitment(id), ct))).WithSummary("Get a commitment").WithName("getCommitment")
+            .Allow(Roles.Enrollment);
 
         group.MapPost("/commitments/{id}/withdraw", async Task<Ok<CommitmentView>> (string id, WithdrawBody body, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Withdraw(id, body.EffectiveOn, body.Reason), ct)))
             .WithSummary("Withdraw a commitment from a date on; displaces the bookings it held").WithName("withdrawCommitment")
+            .Allow(Roles.Enrollment)
             .ProducesErrors(409, "invalid-transition", "concurrent-update")
             .ProducesErrors(422, "in-the-past", "outside-commitment");
 

@@ -1,15 +1,17 @@
 namespace Contingency.Features.Payments;
 
 using Contingency.Data;
+using Contingency.Infrastructure.Security;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 public sealed record ListProviderPayments(string ProviderId, string? ProgramId) : IQuery<IReadOnlyList<PaymentView>>;
 
-public sealed class ListProviderPaymentsHandler(ContingencyDb db) : IQueryHandler<ListProviderPayments, IReadOnlyList<PaymentView>>
+public sealed class ListProviderPaymentsHandler(ContingencyDb db, Caller caller) : IQueryHandler<ListProviderPayments, IReadOnlyList<PaymentView>>
 {
     public async ValueTask<IReadOnlyList<PaymentView>> Handle(ListProviderPayments query, CancellationToken ct)
     {
+        caller.RequireVisible("provider", query.ProviderId, query.ProviderId);
         if (!await db.Providers.AnyAsync(p => p.Id == query.ProviderId, ct))
             throw new NotFoundException("provider", query.ProviderId);
         if (query.ProgramId is { Length: > 0 } programId && !await db.Programs.AnyAsync(p => p.Id == programId, ct))

@@ -1,5 +1,6 @@
 namespace Contingency.Features.Payments;
 
+using Contingency.Infrastructure.Security;
 using Contingency.Infrastructure.OpenApi;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -12,27 +13,32 @@ public static class PaymentsEndpoints
 
         group.MapGet("/providers/{id}/payments", async Task<Ok<IReadOnlyList<PaymentView>>> (string id, string? programId, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new ListProviderPayments(id, programId), ct)))
-            .WithSummary("A provider's payment schedule: signing bonus, weekly advances and adjustments").WithName("listProviderPayments");
+            .WithSummary("A provider's payment schedule: signing bonus, weekly advances and adjustments").WithName("listProviderPayments")
+            .Allow(Roles.Finance, Roles.Provider);
 
         group.MapPost("/programs/{id}/payment-runs", async Task<Ok<PaymentRunView>> (string id, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new RunPayments(id), ct)))
             .WithSummary("Release every payment of the program that is due, now, into one batch").WithName("runPayments")
+            .Allow(Roles.Finance)
             .ProducesErrors(409, "concurrent-update");
 
         group.MapGet("/payment-batches/{id}", async Task<Ok<PaymentBatchView>> (string id, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new GetPaymentBatch(id), ct)))
-            .WithSummary("A payment batch and its payments").WithName("getPaymentBatch");
+            .WithSummary("A payment batch and its payments").WithName("getPaymentBatch")
+            .Allow(Roles.Finance);
 
         group.MapGet("/payment-batches/{id}/remittance.csv", async Task<FileContentHttpResult> (string id, ISender sender, CancellationToken ct) =>
         {
             var file = await sender.Send(new GetRemittance(id), ct);
             return TypedResults.File(file.Content, "text/csv; charset=utf-8", file.FileName);
         }).WithSummary("The batch as CSV for accounts payable").WithName("getRemittance")
+            .Allow(Roles.Finance)
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
 
         group.MapGet("/jobs", async Task<Ok<IReadOnlyList<JobView>>> (ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new ListJobs(), ct)))
-            .WithSummary("The scheduler's jobs and their next firings").WithName("listJobs");
+            .WithSummary("The scheduler's jobs and their next firings").WithName("listJobs")
+            .Allow(Roles.Finance);
 
         return group;
     }

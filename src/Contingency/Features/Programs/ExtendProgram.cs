@@ -34,7 +34,7 @@ public sealed class ExtendProgramHandler(ContingencyDb db, Idempotency idempoten
 {
     public async ValueTask<ProgramView> Handle(ExtendProgram cmd, CancellationToken ct)
     {
-        var key = Idempotency.KeyOf($"programs/{cmd.ProgramId}/extend", cmd.IdempotencyKey);
+        var key = idempotency.KeyOf($"programs/{cmd.ProgramId}/extend", cmd.IdempotencyKey);
         var hash = Idempotency.Hash(cmd.ProgramId, cmd.Weeks);
         if (await idempotency.ReplayAsync<ProgramView>(key, hash, ct) is { } replay) return replay;
 

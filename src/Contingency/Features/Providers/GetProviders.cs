@@ -1,6 +1,7 @@
 namespace Contingency.Features.Providers;
 
 using Contingency.Data;
+using Contingency.Infrastructure.Security;
 using Contingency.Data.Entities;
 using Contingency.Infrastructure;
 using FluentValidation;
@@ -9,11 +10,14 @@ using Microsoft.EntityFrameworkCore;
 
 public sealed record GetProvider(string ProviderId) : IQuery<ProviderView>;
 
-public sealed class GetProviderHandler(ContingencyDb db) : IQueryHandler<GetProvider, ProviderView>
+public sealed class GetProviderHandler(ContingencyDb db, Caller caller) : IQueryHandler<GetProvider, ProviderView>
 {
-    public async ValueTask<ProviderView> Handle(GetProvider query, CancellationToken ct) =>
-        ProviderView.From(await db.Providers.AsNoTracking().FirstOrDefaultAsync(p => p.Id == query.ProviderId, ct)
+    public async ValueTask<ProviderView> Handle(GetProvider query, CancellationToken ct)
+    {
+        caller.RequireVisible("provider", query.ProviderId, query.ProviderId);
+        return ProviderView.From(await db.Providers.AsNoTracking().FirstOrDefaultAsync(p => p.Id == query.ProviderId, ct)
             ?? throw new NotFoundException("provider", query.ProviderId));
+    }
 }
 
 public sealed record ListProviders(string? Region, string? LicenseType, string? Language, int Page, int PageSize)

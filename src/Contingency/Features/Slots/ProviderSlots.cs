@@ -1,6 +1,7 @@
 namespace Contingency.Features.Slots;
 
 using Contingency.Data;
+using Contingency.Infrastructure.Security;
 using Contingency.Data.Calendar;
 using Contingency.Infrastructure;
 using FluentValidation;
@@ -16,10 +17,11 @@ public sealed class ProviderSlotsValidator : AbstractValidator<ProviderSlots>
     public ProviderSlotsValidator() => this.Window(q => q.From, q => q.To);
 }
 
-public sealed class ProviderSlotsHandler(ContingencyDb db) : IQueryHandler<ProviderSlots, IReadOnlyList<ProviderSlotView>>
+public sealed class ProviderSlotsHandler(ContingencyDb db, Caller caller) : IQueryHandler<ProviderSlots, IReadOnlyList<ProviderSlotView>>
 {
     public async ValueTask<IReadOnlyList<ProviderSlotView>> Handle(ProviderSlots query, CancellationToken ct)
     {
+        caller.RequireVisible("provider", query.ProviderId, query.ProviderId);
         if (!await db.Providers.AnyAsync(p => p.Id == query.ProviderId, ct))
             throw new NotFoundException("provider", query.ProviderId);
 

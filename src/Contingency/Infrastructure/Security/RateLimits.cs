@@ -1,0 +1,70 @@
+namespace Contingency.Infrastructure.Security;
+
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Contingency.Infrastructure.OpenApi;
+using Microsoft.AspNetCore.RateLimiting;
+
+/// <summary>
+/// Per-caller rate limits with ASP.NET Core's rate limiter: a token bucket per token subject, so a
+/// scheduling system can burst <c>RateLimiting:Burst</c> requests (default 100) and sustain
+/// <c>RateLimiting:PermitsPerSecond</c> (default 50); beyond that 429 <c>rate-limited</c> with
+/// <c>Retry-After</c>. One caller's burst never slows another caller.
+/// </summary>
+public static class RateLimits
+{
+    /// <summary>Booking and rescheduling (and, later, roster import).</summary>
+    public const string PerCaller = "per-caller";
+    public const int DefaultBurst = 100;
+    public const int DefaultPermitsPerSecond = 50;
+
+    public sealed class Settings
+    {
+        public int Burst { get; set; } = DefaultBurst;
+        public int PermitsPerSecond { get; set; } = DefaultPermitsPerSecond;
+    }
+
+    public static IServiceCollection AddContingencyRateLimits(this IServiceCollection services)
+    {
+        services.AddOptions<Settings>().BindConfiguration("RateLimiting")
+            .Validate(s => s.Burst > 0 && s.PermitsPerSecond > 0, "RateLimiting:Burst and RateLimiting:PermitsPerSecond must be above 0.")
+            .ValidateOnStart();
+        return services.AddRateLimiter(options =>
+        {
+            options.AddPolicy(PerCaller, context => RateLimitPartition.GetTokenBucketLimiter(
+                context.User.FindFirst(ClaimNames.Subject)?.Value ?? "",
+                _ => new TokenBucketRateLimiterOptions
+                {
+                    TokenLimit = Limits(context).Burst,
+                    TokensPerPeriod = Limits(context).PermitsPerSecond,
+                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+                    QueueLimit = 0,
+                    AutoReplenishment = true,
+                }));
+            options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            options.OnRejected = async (context, ct) =>
+            {
+                var wait = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter) ? retryAfter : TimeSpan.FromSeconds(1);
+                var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+                context.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+                await context.HttpContext.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
+                {
+                    HttpContext = context.HttpContext,
+                    ProblemDetails =
+                    {
+                        Status = StatusCodes.Status429TooManyRequests,
+                        Title = "Too many requests",
+                        Detail = $"This caller sent more requests than its limit allows; retry after {seconds} s.",
+                    },
+                });
+            };
+        });
+    }
+
+    private static Settings Limits(HttpContext context) =>
+        context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Settings>>().Value;
+
+    /// <summary>Applies the per-caller limit and documents its 429.</summary>
+    public static TBuilder RateLimitedPerCaller<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder =>
+        builder.RequireRateLimiting(PerCaller).ProducesErrors(429, "rate-limited");
+}

@@ -14,6 +14,8 @@ public static class OpenApiSetup
             options.AddDocumentTransformer((document, _, _) => ProblemSchema.AddTo(document));
             options.AddDocumentTransformer<RequiredReferences>();
             options.AddDocumentTransformer<HealthPaths>();
+            options.AddDocumentTransformer<BearerSecurity>();
+            options.AddOperationTransformer<BearerSecurity>();
         });
 
     public static IEndpointRouteBuilder MapContingencyOpenApi(this IEndpointRouteBuilder app)
@@ -33,7 +35,9 @@ public static class OpenApiSetup
             .DisableTelemetry()
             .DisableDefaultFonts()
             .HideDeveloperTools()
-            .HideClientButton());
+            .HideClientButton()
+            // The page asks for a token once and sends it with every "Test Request".
+            .AddPreferredSecuritySchemes(BearerSecurity.SchemeId));
         return app;
     }
 }

@@ -1,0 +1,109 @@
+namespace Contingency.Tests.Http;
+
+using System.Net;
+using Contingency.Infrastructure.Security;
+using Contingency.Tests.Support;
+using Microsoft.Data.Sqlite;
+
+/// <summary>
+/// A provider sees its own records only: another provider's record, slots, appointments and
+/// payments answer exactly as ids that do not exist, and nothing of theirs can be changed.
+/// </summary>
+public sealed class ProviderAccessTests(ContingencyApp app) : IClassFixture<ContingencyApp>
+{
+    private readonly Api admin = app.Api();
+
+    private async Task<(string Mine, string MyAppointment, string Theirs, string TheirAppointment)> TwoProvidersWithBookings()
+    {
+        var (programId, mine, _) = await admin.Scenario();
+        var theirs = (await admin.Enroll()).Id();
+        await admin.Commit(programId, Api.CommitmentBody(theirs));
+        var myAppointment = (await admin.Book(Api.BookingBody(mine, "2027-03-02T09:00:00-08:00"))).Id();
+        var theirAppointment = (await admin.Book(Api.BookingBody(theirs, "2027-03-02T09:00:00-08:00"))).Id();
+        return (mine, myAppointment, theirs, theirAppointment);
+    }
+
+    [Fact]
+    public async Task Another_providers_records_are_not_found_and_look_like_missing_ones()
+    {
+        var (mine, _, theirs, theirAppointment) = await TwoProvidersWithBookings();
+        var me = app.ApiAsProvider(mine);
+
+        foreach (var path in new[]
+                 {
+                     $"/api/providers/{theirs}", $"/api/providers/{theirs}/slots", $"/api/providers/{theirs}/payments",
+                     $"/api/appointments/{theirAppointment}",
+                 })
+        {
+            var refused = (await me.Get(path)).ExpectProblem(HttpStatusCode.NotFound, "not-found");
+            // Word for word what an id that exists nowhere gets: no hint that this one does.
+            var missing = (await me.Get(path.Replace(theirs, "nobody").Replace(theirAppointment, "nothing")))
+                .ExpectProblem(HttpStatusCode.NotFound, "not-found");
+            Assert.Equal(missing.Str("title"), refused.Str("title"));
+            Assert.Equal(missing.Str("detail").Replace("nobody", theirs).Replace("nothing", theirAppointment), refused.Str("detail"));
+        }
+    }
+
+    [Fact]
+    public async Task A_provider_cannot_complete_or_mark_another_providers_appointment_and_nothing_changes()
+    {
+        var (mine, _, _, theirAppointment) = await TwoProvidersWithBookings();
+        var me = app.ApiAsProvider(mine);
+        var before = Snapshot();
+
+        (await me.Post($"/api/appointments/{theirAppointment}/complete", null)).ExpectProblem(HttpStatusCode.NotFound, "not-found");
+        (await me.Post($"/api/appointments/{theirAppointment}/no-show", null)).ExpectProblem(HttpStatusCode.NotFound, "not-found");
+        // Cancelling and rescheduling are the schedulers' work, whoever's appointment it is.
+        (await me.Post($"/api/appointments/{theirAppointment}/cancel", new { reason = "x", initiatedBy = "provider" }))
+            .ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
+
+        Assert.Equal(before, Snapshot());
+        Assert.Equal("booked", (await admin.Get($"/api/appointments/{theirAppointment}")).Expect(HttpStatusCode.OK).Str("status"));
+    }
+
+    [Fact]
+    public async Task A_provider_reads_its_own_records_and_completes_or_marks_its_own_appointments()
+    {
+        var (mine, myAppointment, _, _) = await TwoProvidersWithBookings();
+        var second = (await admin.Book(Api.BookingBody(mine, "2027-03-02T10:00:00-08:00"))).Id();
+        var me = app.ApiAsProvider(mine);
+
+        Assert.Equal(mine, (await me.Get($"/api/providers/{mine}")).Expect(HttpStatusCode.OK).Id());
+        Assert.NotEqual(0, (await me.Get($"/api/providers/{mine}/slots?from=2027-03-02&to=2027-03-02")).Expect(HttpStatusCode.OK).GetArrayLength());
+        Assert.NotEqual(0, (await me.Get($"/api/providers/{mine}/payments")).Expect(HttpStatusCode.OK).GetArrayLength());
+        Assert.Equal(myAppointment, (await me.Get($"/api/appointments/{myAppointment}")).Expect(HttpStatusCode.OK).Id());
+        Assert.Equal("completed", (await me.Post($"/api/appointments/{myAppointment}/complete", null)).Expect(HttpStatusCode.OK).Str("status"));
+        Assert.Equal("no-show", (await me.Post($"/api/appointments/{second}/no-show", null)).Expect(HttpStatusCode.OK).Str("status"));
+    }
+
+    [Fact]
+    public async Task A_provider_may_not_book_list_or_read_what_is_not_in_its_role()
+    {
+        var (mine, _, _, _) = await TwoProvidersWithBookings();
+        var me = app.ApiAsProvider(mine);
+        (await me.Post("/api/appointments", Api.BookingBody(mine, "2027-03-03T09:00:00-08:00"))).ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
+        (await me.Get("/api/providers")).ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
+        (await me.Get("/api/programs")).ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
+    }
+
+    [Fact]
+    public async Task A_staff_role_beside_the_provider_role_sees_everything_only_where_that_role_is_allowed()
+    {
+        var (mine, _, theirs, theirAppointment) = await TwoProvidersWithBookings();
+        // A scheduler who is also a therapist: appointments are the scheduling role's, so all are visible...
+        var both = new Api(app.ClientWith(app.Token("scheduler-therapist", [Roles.Scheduling, Roles.Provider], providerId: mine)));
+        (await both.Get($"/api/appointments/{theirAppointment}")).Expect(HttpStatusCode.OK);
+        // ...but a provider record is not the scheduling role's: there the caller is a provider again.
+        (await both.Get($"/api/providers/{theirs}")).ExpectProblem(HttpStatusCode.NotFound, "not-found");
+        (await both.Get($"/api/providers/{mine}")).Expect(HttpStatusCode.OK);
+    }
+
+    private string Snapshot()
+    {
+        using var connection = new SqliteConnection($"Data Source={app.DatabasePath}");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT group_concat(Id || ':' || Status || ':' || UpdatedAt, ',') FROM (SELECT * FROM Appointments ORDER BY Id)";
+        return command.ExecuteScalar() as string ?? "";
+    }
+}

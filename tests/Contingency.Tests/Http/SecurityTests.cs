@@ -1,0 +1,199 @@
+namespace Contingency.Tests.Http;
+
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Contingency.Infrastructure.Security;
+using Contingency.Tests.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Xunit.Abstractions;
+
+/// <summary>
+/// Who may call what: every /api route against every role and every kind of bad token, as the
+/// contract's Security table says. The matrix is generated from the endpoints the service maps, so
+/// a route added without a line here (or without roles) fails.
+/// </summary>
+public sealed class SecurityTests(ContingencyApp app, ITestOutputHelper output) : IClassFixture<ContingencyApp>
+{
+    private const string Enrollment = Roles.Enrollment, Scheduling = Roles.Scheduling, Capacity = Roles.Capacity,
+        Finance = Roles.Finance, Provider = Roles.Provider;
+
+    /// <summary>The contract's table, route by route: the roles besides admin that may call it.</summary>
+    private static readonly Dictionary<string, string[]> Matrix = new()
+    {
+        ["createProgram"] = [Enrollment],
+        ["listPrograms"] = [Enrollment, Capacity],
+        ["getProgram"] = [Enrollment, Capacity],
+        ["extendProgram"] = [Enrollment],
+        ["enrollProvider"] = [Enrollment],
+        ["listProviders"] = [Enrollment, Capacity],
+        ["getProvider"] = [Enrollment, Capacity, Provider],
+        ["createCommitment"] = [Enrollment],
+        ["getCommitment"] = [Enrollment],
+        ["withdrawCommitment"] = [Enrollment],
+        ["listProviderSlots"] = [Scheduling, Provider],
+        ["searchFreeSlots"] = [Scheduling],
+        ["bookAppointment"] = [Scheduling],
+        ["getAppointment"] = [Scheduling, Provider],
+        ["cancelAppointment"] = [Scheduling],
+        ["completeAppointment"] = [Scheduling, Provider],
+        ["markNoShow"] = [Scheduling, Provider],
+        ["rescheduleAppointment"] = [Scheduling],
+        ["getCapacity"] = [Capacity],
+        ["listProviderPayments"] = [Finance, Provider],
+        ["runPayments"] = [Finance],
+        ["getPaymentBatch"] = [Finance],
+        ["getRemittance"] = [Finance],
+        ["listJobs"] = [Finance],
+        ["listAudit"] = [],
+    };
+
+    private List<(string Method, string Path, string Name, AllowedRoles? Allowed)> Routes() =>
+        app.Services.GetRequiredService<EndpointDataSource>().Endpoints
+            .OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api", StringComparison.Ordinal) == true)
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (
+                m,
+                e.RoutePattern.RawText!,
+                e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? e.RoutePattern.RawText!,
+                e.Metadata.GetMetadata<AllowedRoles>())))
+            .ToList();
+
+    /// <summary>A request to the route with ids that exist nowhere and an empty body: enough to pass or fail authorization.</summary>
+    private static HttpRequestMessage RequestTo(string method, string pattern, string? token)
+    {
+        var path = System.Text.RegularExpressions.Regex.Replace(pattern, "{[^}]+}", "nope");
+        var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (method is "POST" or "PUT" or "PATCH") request.Content = JsonContent.Create(new { });
+        if (token is not null) request.Headers.Authorization = new("Bearer", token);
+        return request;
+    }
+
+    [Fact]
+    public void Every_route_has_roles_and_a_line_in_the_matrix()
+    {
+        var routes = Routes();
+        Assert.True(routes.Count >= 24, $"only {routes.Count} /api routes found");
+        Assert.All(routes, r =>
+        {
+            Assert.True(Matrix.ContainsKey(r.Name), $"{r.Method} {r.Path} ({r.Name}) has no line in the security matrix");
+            Assert.True(r.Allowed is not null, $"{r.Method} {r.Path} carries no roles (.Allow(...))");
+            var declared = r.Allowed!.Staff.Where(s => s != Roles.Admin).Concat(r.Allowed.OwnProvider ? [Roles.Provider] : []);
+            Assert.Equal(Matrix[r.Name].Order(), declared.Order());
+        });
+    }
+
+    [Fact]
+    public async Task Every_route_answers_every_role_and_every_bad_token_as_the_policy_says()
+    {
+        var http = app.ClientWith(null);
+        var cases = new List<(string Label, string? Token, Func<string[], int?> Expected)>
+        {
+            ("no token", null, _ => 401),
+            ("expired", app.Token("t", [Roles.Admin], lifetime: TimeSpan.FromHours(1), issuedAt: app.Now.AddHours(-2)), _ => 401),
+            ("another key", app.Token("t", [Roles.Admin], key: "a-different-signing-key-0123456789abcdef"), _ => 401),
+            ("another audience", app.Token("t", [Roles.Admin], audience: "billing"), _ => 401),
+            ("no role", app.Token("t", []), _ => 403),
+            ("provider without provider_id", app.Token("t", [Roles.Provider]), _ => 403),
+            ("admin", app.Token("t", [Roles.Admin]), _ => null),
+        };
+        foreach (var role in new[] { Enrollment, Scheduling, Capacity, Finance })
+            cases.Add((role, app.Token($"t-{role}", [role]), allowed => allowed.Contains(role) ? null : 403));
+        // A provider passes where the table lets it see its own records; the ids here are not its own: 404, never 403.
+        cases.Add((Provider, app.Token("t-provider", [Provider], providerId: "someone"), allowed => allowed.Contains(Provider) ? 404 : 403));
+
+        var checkedCount = 0;
+        foreach (var (method, pattern, name, _) in Routes())
+        {
+            foreach (var (label, token, expected) in cases)
+            {
+                using var response = await http.SendAsync(RequestTo(method, pattern, token));
+                var status = (int)response.StatusCode;
+                var why = $"{method} {pattern} with {label}";
+                if (expected(Matrix[name]) is { } exact)
+                {
+                    Assert.True(status == exact, $"{why}: expected {exact}, got {status}");
+                    var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+                    Assert.Equal(Infrastructure.ProblemDetailsHandler.CodeOf(exact), (string?)problem["code"]);
+                    if (exact == 401) Assert.StartsWith("Bearer", response.Headers.WwwAuthenticate.ToString());
+                }
+                else
+                {
+                    // Let through: whatever the route then says of the fake ids and empty body, it is not about the caller.
+                    Assert.True(status is not (401 or 403) && status < 500, $"{why}: expected to pass authorization, got {status}");
+                }
+                checkedCount++;
+            }
+        }
+        output.WriteLine($"{Routes().Count} routes x {cases.Count} callers = {checkedCount} requests checked");
+        Assert.Equal(Routes().Count * cases.Count, checkedCount);
+    }
+
+    [Fact]
+    public async Task Health_and_the_openapi_document_need_no_token()
+    {
+        var http = app.ClientWith(null);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/live")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/health/ready")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/openapi/v1.json")).StatusCode);
+        // An address that is no route stays 404 for everyone, token or not.
+        (await Response.Of(await http.GetAsync("/api/nothing-here"))).ExpectProblem(HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
+    public async Task A_token_without_a_subject_is_not_accepted()
+    {
+        var claims = new Dictionary<string, object> { ["role"] = new[] { Roles.Admin } };
+        var handler = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler();
+        var token = handler.CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = Authentication.DefaultIssuer,
+            Audience = Authentication.DefaultAudience,
+            Claims = claims,
+            IssuedAt = app.Now.UtcDateTime,
+            NotBefore = app.Now.UtcDateTime,
+            Expires = app.Now.AddHours(1).UtcDateTime,
+            SigningCredentials = new(new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(ContingencyApp.SigningKey)),
+                Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        });
+        (await Response.Of(await app.ClientWith(token).GetAsync("/api/programs"))).ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated");
+    }
+
+    [Fact]
+    public async Task Roles_may_come_as_one_string_or_an_array()
+    {
+        var handler = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler();
+        string TokenWith(object roles) => handler.CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+        {
+            Issuer = Authentication.DefaultIssuer,
+            Audience = Authentication.DefaultAudience,
+            Claims = new Dictionary<string, object> { ["sub"] = "someone", ["role"] = roles },
+            Expires = app.Now.AddHours(1).UtcDateTime,
+            IssuedAt = app.Now.UtcDateTime,
+            NotBefore = app.Now.UtcDateTime,
+            SigningCredentials = new(new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(ContingencyApp.SigningKey)),
+                Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
+        });
+        Assert.Equal(HttpStatusCode.OK, (await app.ClientWith(TokenWith("capacity")).GetAsync("/api/programs")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await app.ClientWith(TokenWith(new[] { "finance", "capacity" })).GetAsync("/api/programs")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await app.ClientWith(TokenWith("finance")).GetAsync("/api/programs")).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_document_declares_the_bearer_scheme_and_each_operations_roles()
+    {
+        var doc = JsonNode.Parse(await app.ClientWith(null).GetStringAsync("/openapi/v1.json"))!.AsObject();
+        var scheme = doc["components"]!["securitySchemes"]!["Bearer"]!;
+        Assert.Equal("http", (string?)scheme["type"]);
+        Assert.Equal("bearer", (string?)scheme["scheme"]);
+        foreach (var (method, pattern, name, _) in Routes())
+        {
+            var operation = doc["paths"]![pattern.TrimEnd('/')]![method.ToLowerInvariant()]!;
+            Assert.NotNull(operation["security"]?[0]?["Bearer"]);
+            var roles = operation["x-roles"]!.AsArray().Select(r => (string)r!).ToList();
+            Assert.Equal(Matrix[name].Append(Roles.Admin).Order(), roles.Order());
+        }
+    }
+}

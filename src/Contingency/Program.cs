@@ -8,6 +8,7 @@ using Contingency.Features.Programs;
 using Contingency.Features.Providers;
 using Contingency.Features.Slots;
 using Contingency.Infrastructure;
+using Contingency.Infrastructure.Audit;
 using Contingency.Infrastructure.OpenApi;
 using Contingency.Infrastructure.Security;
 using FluentValidation;
@@ -30,7 +31,7 @@ builder.Services.AddMediator(options =>
 {
     // Handlers use the request's DbContext, so they live as long as the request.
     options.ServiceLifetime = ServiceLifetime.Scoped;
-    options.PipelineBehaviors = [typeof(ValidationBehavior<,>), typeof(ConnectionBehavior<,>)];
+    options.PipelineBehaviors = [typeof(ValidationBehavior<,>), typeof(ConnectionBehavior<,>), typeof(AuditBehavior<,>)];
 });
 ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =>
     member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Contingency.Features.Audit;
 using Contingency.Features.Booking;
 using Contingency.Features.Capacity;
 using Contingency.Features.Commitments;
@@ -78,6 +79,7 @@ app.MapSlots();
 app.MapBooking();
 app.MapCapacity();
 app.MapPayments();
+app.MapAudit();
 
 app.Run();
 return 0;

@@ -1,9 +1,9 @@
 namespace Contingency.Infrastructure.Audit;
 
 using System.Collections;
-using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using Contingency.Data.Entities;
@@ -41,7 +41,8 @@ public sealed class AuditedType
     /// <summary>Bookkeeping every write touches: the entry's own time says as much.</summary>
     private static readonly HashSet<string> Bookkeeping = ["CreatedAt", "UpdatedAt", "BookingsVersion"];
 
-    private static readonly ConcurrentDictionary<IEntityType, AuditedType?> Known = new();
+    /// <summary>Held as long as EF's model is: a host built again (tests build many) leaves nothing behind.</summary>
+    private static readonly ConditionalWeakTable<IEntityType, Known> Described = new();
 
     private readonly IReadOnlyList<IProperty> key;
     private readonly Field[] fields;
@@ -62,7 +63,7 @@ public sealed class AuditedType
 
     /// <summary>The audited description of an entity type; null for the types the trail leaves out.</summary>
     public static AuditedType? Of(IEntityType entityType) =>
-        Known.GetOrAdd(entityType, static t => NotAudited.Contains(t.ClrType) || t.FindPrimaryKey() is null ? null : new AuditedType(t));
+        Described.GetValue(entityType, static t => new Known(NotAudited.Contains(t.ClrType) || t.FindPrimaryKey() is null ? null : new AuditedType(t))).Type;
 
     public string IdOf(EntityEntry entry)
     {
@@ -130,6 +131,8 @@ public sealed class AuditedType
     };
 
     private sealed record Field(IProperty Property, string Name, bool Classified);
+
+    private sealed record Known(AuditedType? Type);
 }
 
 public static class AuditNames

@@ -14,6 +14,13 @@ public sealed class ContingencyDb(DbContextOptions<ContingencyDb> options) : DbC
     public DbSet<Payment> Payments => Set<Payment>();
     public DbSet<PaymentBatch> PaymentBatches => Set<PaymentBatch>();
     public DbSet<PaymentRelease> PaymentReleases => Set<PaymentRelease>();
+    public DbSet<AuditEntry> AuditEntries => Set<AuditEntry>();
+
+    /// <summary>
+    /// Who writes through this context now and why, for the audit trail; null outside a message. The
+    /// context is pooled, so whoever sets it puts back what was there before when it is done.
+    /// </summary>
+    public AuditScope? AuditScope { get; set; }
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ContingencyDb).Assembly);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Contingency.Features.Audit;
 using Contingency.Features.Booking;
 using Contingency.Features.Capacity;
 using Contingency.Features.Commitments;
@@ -8,6 +9,7 @@ using Contingency.Features.Programs;
 using Contingency.Features.Providers;
 using Contingency.Features.Slots;
 using Contingency.Infrastructure;
+using Contingency.Infrastructure.Audit;
 using Contingency.Infrastructure.OpenApi;
 using Contingency.Infrastructure.Security;
 using FluentValidation;
@@ -30,7 +32,7 @@ builder.Services.AddMediator(options =>
 {
     // Handlers use the request's DbContext, so they live as long as the request.
     options.ServiceLifetime = ServiceLifetime.Scoped;
-    options.PipelineBehaviors = [typeof(ValidationBehavior<,>), typeof(ConnectionBehavior<,>)];
+    options.PipelineBehaviors = [typeof(ValidationBehavior<,>), typeof(ConnectionBehavior<,>), typeof(AuditBehavior<,>)];
 });
 ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =>
     member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
@@ -77,6 +79,7 @@ app.MapSlots();
 app.MapBooking();
 app.MapCapacity();
 app.MapPayments();
+app.MapAudit();
 
 app.Run();
 return 0;

@@ -112,3 +112,22 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         b.Property(r => r.ResourceId).HasMaxLength(40);
     }
 }
+
+internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEntry>
+{
+    public void Configure(EntityTypeBuilder<AuditEntry> b)
+    {
+        b.ToTable("AuditEntries");
+        // An integer the database counts up (AUTOINCREMENT on SQLite): entries list in the order written.
+        b.HasKey(e => e.Sequence);
+        b.Property(e => e.Sequence).ValueGeneratedOnAdd();
+        b.Property(e => e.Actor).HasMaxLength(AuditEntry.MaxActorLength);
+        b.Property(e => e.Action).HasMaxLength(AuditEntry.MaxActionLength);
+        b.Property(e => e.EntityType).HasMaxLength(AuditEntry.MaxEntityTypeLength);
+        b.Property(e => e.EntityId).HasMaxLength(AuditEntry.MaxEntityIdLength);
+        b.Property(e => e.Summary).HasMaxLength(AuditEntry.MaxSummaryLength);
+        // The listing's two shapes: one record's history, and everything in a window of time.
+        b.HasIndex(e => new { e.EntityType, e.EntityId, e.At });
+        b.HasIndex(e => e.At);
+    }
+}

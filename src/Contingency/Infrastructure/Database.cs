@@ -3,6 +3,7 @@ namespace Contingency.Infrastructure;
 using System.Data.Common;
 using System.Runtime.CompilerServices;
 using Contingency.Data;
+using Contingency.Infrastructure.Audit;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -19,13 +20,14 @@ public static class Database
     public static IServiceCollection AddContingencyDatabase(this IServiceCollection services)
     {
         services.AddSingleton<SqliteConnectionSettings>();
+        services.AddSingleton<AuditInterceptor>();
         services.AddDbContextPool<ContingencyDb>((sp, options) =>
         {
             var config = sp.GetRequiredService<IConfiguration>();
             if (UnsupportedProvider(config) is { } problem) throw new InvalidOperationException(problem);
             var connectionString = SqliteConnectionString(config, sp.GetRequiredService<IHostEnvironment>());
             options.UseSqlite(connectionString, o => o.MigrationsAssembly("Contingency.Migrations.Sqlite"))
-                .AddInterceptors(sp.GetRequiredService<SqliteConnectionSettings>())
+                .AddInterceptors(sp.GetRequiredService<SqliteConnectionSettings>(), sp.GetRequiredService<AuditInterceptor>())
                 // Any other interceptor registered in the container (diagnostics, fault injection in tests).
                 .AddInterceptors(sp.GetServices<IInterceptor>())
                 // A unique-index refusal is an expected answer (slot-taken, duplicate-npi), handled where it

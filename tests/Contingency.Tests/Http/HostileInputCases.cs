@@ -64,6 +64,7 @@ public static class HostileInputTable
         cases.AddRange(Capacity());
         cases.AddRange(Payments());
         cases.AddRange(Batches());
+        cases.AddRange(AuditList());
         cases.AddRange(Routes());
         var duplicate = cases.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new InvalidOperationException($"Two hostile cases are named '{duplicate.Key}'.");
@@ -713,6 +714,29 @@ public static class HostileInputTable
         yield return Wrong("DELETE", "/api/payment-batches/{batch}");
         yield return Wrong("POST", "/api/jobs");
         yield return Wrong("DELETE", "/api/jobs");
+    }
+
+    private static IEnumerable<HostileCase> AuditList()
+    {
+        const string path = "/api/audit";
+        yield return Get("audit: page=0", $"{path}?page=0", Invalid, "page");
+        yield return Get("audit: page=2147483647", $"{path}?page=2147483647", Invalid);
+        yield return Get("audit: pageSize=501", $"{path}?pageSize=501", Invalid, "pageSize");
+        yield return Get("audit: page=2001 of 500 is past 1,000,000 rows", $"{path}?page=2001&pageSize=500", Invalid);
+        yield return Get("audit: page=abc", $"{path}?page=abc", Malformed, "page");
+        yield return Get("audit: pageSize=1e3", $"{path}?pageSize=1e3", BadRequest, "pageSize");
+        foreach (var from in new[] { "2027-02-30", "03/01/2027", "2027-3-1", "9999-12-31" })
+            yield return Get($"audit: from={from}", $"{path}?from={Uri.EscapeDataString(from)}", BadRequest, "from");
+        yield return Get("audit: to=2100-01-01", $"{path}?to=2100-01-01", BadRequest, "to");
+        yield return Get("audit: a window of 368 days", $"{path}?from=2027-03-01&to=2028-03-02", Invalid);
+        yield return Get("audit: to before from", $"{path}?from=2027-03-10&to=2027-03-01", Invalid);
+        yield return Get("audit: an entityId of 41 characters", $"{path}?entityId={new string('x', 41)}", Invalid, "entityId");
+        yield return Get("audit: an entityType of 51 characters", $"{path}?entityType={new string('x', 51)}", Invalid, "entityType");
+        yield return Get("audit: SQL in the entityId", $"{path}?entityId={Uri.EscapeDataString("' OR '1'='1")}", Answers(200));
+        yield return Get("audit: a window to 2099-12-31", $"{path}?from=2099-01-01&to=2099-12-31", Answers(200));
+        yield return Get("audit: page=2000 of 500 is exactly 1,000,000 rows", $"{path}?page=2000&pageSize=500", Answers(200));
+        yield return Wrong("POST", path);
+        yield return Wrong("DELETE", path);
     }
 
     private static IEnumerable<HostileCase> Routes()

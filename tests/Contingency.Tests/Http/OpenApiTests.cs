@@ -100,6 +100,7 @@ public sealed class OpenApiTests(ContingencyApp app) : IClassFixture<Contingency
     [InlineData("get", "/api/payment-batches/{id}", "getPaymentBatch")]
     [InlineData("get", "/api/payment-batches/{id}/remittance.csv", "getRemittance")]
     [InlineData("get", "/api/jobs", "listJobs")]
+    [InlineData("get", "/api/audit", "listAudit")]
     [InlineData("get", "/health/ready", "getReadiness")]
     public async Task Operation_ids_are_stable(string method, string path, string operationId)
     {
@@ -146,6 +147,8 @@ public sealed class OpenApiTests(ContingencyApp app) : IClassFixture<Contingency
     [InlineData("runPayments", "409", "concurrent-update")]
     [InlineData("listPrograms", "401", "unauthenticated")]
     [InlineData("listPrograms", "403", "forbidden")]
+    [InlineData("listAudit", "400", "invalid-request,malformed-request")]
+    [InlineData("listAudit", "403", "forbidden")]
     [InlineData("bookAppointment", "429", "rate-limited")]
     [InlineData("rescheduleAppointment", "429", "rate-limited")]
     public async Task Error_responses_list_exactly_the_codes_of_the_route(string operationId, string status, string codes)
@@ -166,6 +169,7 @@ public sealed class OpenApiTests(ContingencyApp app) : IClassFixture<Contingency
     [InlineData("completeAppointment", "200,401,403,404,409")]
     [InlineData("getPaymentBatch", "200,401,403,404")]
     [InlineData("listJobs", "200,401,403")]
+    [InlineData("listAudit", "200,400,401,403")]
     [InlineData("bookAppointment", "201,400,401,403,404,409,413,415,422,429")]
     public async Task Routes_document_no_error_they_cannot_give(string operationId, string allowed)
     {

@@ -111,7 +111,7 @@ public sealed class AuditTests
         var released = (await Payments(admin, providerId, programId)).Where(p => p.Str("status") == "released").Select(p => p.Id()).ToList();
         Assert.Equal(2, released.Count);
         writes.Add(new(ContingencyApp.AdminSubject, "run-payments",
-            [("payment-batch", run.Str("batchId")), .. released.Select(id => ("payment-release", id)), .. released.Select(id => ("payment", id))]));
+            [("payment-batch", run.Str("batchId")), .. released.Select(id => ("payment", id))]));
 
         var entries = await Entries(admin);
 
@@ -303,7 +303,7 @@ public sealed class AuditTests
 
         Assert.True(await Eventually.True(async () => (await Entries(api, "&entityType=payment-batch")).Count == 1), "the scheduler did not run");
         var run = (await Entries(api)).Where(e => e.Action == "run-payments").ToList();
-        Assert.Equal(5, run.Count); // the batch, and a release row and the payment for the bonus and the first advance
+        Assert.Equal(3, run.Count); // the batch, and the payment for the bonus and the first advance
         Assert.All(run, e => Assert.Equal("system", e.Actor));
         Assert.Equal(programId, (await api.Get($"/api/payment-batches/{run.Single(e => e.EntityType == "payment-batch").EntityId}"))
             .Expect(HttpStatusCode.OK).Str("programId"));

@@ -29,14 +29,15 @@ public sealed class AuditedType
         [typeof(Appointment)] = "appointment",
         [typeof(Payment)] = "payment",
         [typeof(PaymentBatch)] = "payment-batch",
-        [typeof(PaymentRelease)] = "payment-release",
     };
 
     /// <summary>
-    /// Not audited: the audit trail itself, and stored answers to idempotent requests (bookkeeping of
-    /// the write they answer, and they hold the member's reference inside the stored body).
+    /// Not audited: the audit trail itself; stored answers to idempotent requests (bookkeeping of
+    /// the write they answer, and they hold the member's reference inside the stored body); and the
+    /// release guard rows, which repeat what the released payment's own entry says
+    /// (<c>status: scheduled → released; batchId: … </c>) and would double a payment run's trail.
     /// </summary>
-    private static readonly HashSet<Type> NotAudited = [typeof(AuditEntry), typeof(IdempotencyRecord)];
+    private static readonly HashSet<Type> NotAudited = [typeof(AuditEntry), typeof(IdempotencyRecord), typeof(PaymentRelease)];
 
     /// <summary>Bookkeeping every write touches: the entry's own time says as much.</summary>
     private static readonly HashSet<string> Bookkeeping = ["CreatedAt", "UpdatedAt", "BookingsVersion"];

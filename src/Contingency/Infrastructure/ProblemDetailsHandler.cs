@@ -1,5 +1,6 @@
 namespace Contingency.Infrastructure;
 
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Contingency.Data;
@@ -46,8 +47,8 @@ public sealed partial class ProblemDetailsHandler(IProblemDetailsService problem
             default:
                 // Logged here, once, with its messages withheld; answered here too, so that the
                 // framework's own handler does not log the exception again as it stands.
-                UnhandledFailure(log, WithheldMessageException.Of(exception), http.Request.Method, http.Request.Path.ToString(), http.TraceIdentifier);
-                problem = Problem(500, CodeOf(500), $"The request failed unexpectedly; the failure is logged with trace id {http.TraceIdentifier}.");
+                UnhandledFailure(log, WithheldMessageException.Of(exception), http.Request.Method, http.Request.Path.ToString(), TraceIdOf(http));
+                problem = Problem(500, CodeOf(500), "The request failed unexpectedly; the failure is logged under this answer's traceId.");
                 break;
         }
 
@@ -58,6 +59,9 @@ public sealed partial class ProblemDetailsHandler(IProblemDetailsService problem
     // The path carries ids only; the query string, where member references travel, is left out.
     [LoggerMessage(LogLevel.Error, "Unhandled failure on {Method} {Path} (trace {TraceId})")]
     private static partial void UnhandledFailure(ILogger logger, Exception exception, string method, string path, string traceId);
+
+    /// <summary>The id the problem body's <c>traceId</c> shows (the framework's own rule), so a client's report finds the log line.</summary>
+    private static string TraceIdOf(HttpContext http) => Activity.Current?.Id ?? http.TraceIdentifier;
 
     public static int StatusOf(ErrorKind kind) => kind switch
     {

@@ -1,6 +1,7 @@
 namespace Contingency.Tests.Support;
 
 using System.Collections.Concurrent;
+using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -34,7 +35,8 @@ public sealed partial class SentValues
     public void Record(string kind, string? value)
     {
         if (value is null) return;
-        foreach (var v in new[] { value, value.Trim() })
+        // As sent, as stored (trimmed), and as a URL or a log line quoting a URL would spell it.
+        foreach (var v in new[] { value, value.Trim(), Uri.EscapeDataString(value.Trim()), WebUtility.UrlEncode(value.Trim()) })
             if (v.Length >= MinLength && !string.IsNullOrWhiteSpace(v)) values.TryAdd(v, kind);
     }
 

@@ -22,7 +22,7 @@ public static class Redaction
     /// Categories whose lines quote the request target with its query string: the host's
     /// "Request starting/finished" lines, and Kestrel's refusals of a malformed request line.
     /// </summary>
-    public static readonly IReadOnlyList<string> RequestLineCategories =
+    private static readonly IReadOnlyList<string> RequestLineCategories =
         ["Microsoft.AspNetCore.Hosting.Diagnostics", "Microsoft.AspNetCore.Server.Kestrel.BadRequests"];
 
     public static IHostApplicationBuilder AddContingencyRedaction(this IHostApplicationBuilder builder)

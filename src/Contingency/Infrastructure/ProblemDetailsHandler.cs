@@ -13,8 +13,9 @@ using Microsoft.EntityFrameworkCore;
 /// The one place where failures become RFC 9457 problem details with a stable `code`: validation
 /// is a 400 with the `errors` map, domain errors map their kind to a status, unreadable requests are
 /// a 400 naming the field and the form expected, and only a genuine fault is a 500 (logged by trace
-/// id, with no request data and no exception message that could quote it). Answers that no exception produced (unknown route 404, 405, a
-/// framework 413 or 415) get their code in <see cref="AddCode"/>.
+/// id, with no request data and no exception message that could quote it). Answers that no
+/// exception produced (unknown route 404, 405, a framework 413 or 415) get their code in
+/// <see cref="AddCode"/>.
 /// </summary>
 public sealed partial class ProblemDetailsHandler(IProblemDetailsService problems, ILogger<ProblemDetailsHandler> log) : IExceptionHandler
 {

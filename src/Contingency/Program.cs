@@ -26,6 +26,7 @@ if (Database.UnsupportedProvider(builder.Configuration) is { } unsupported)
     return 2;
 }
 
+builder.AddContingencyRedaction();
 builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddContingencyDatabase();
 builder.Services.AddMediator(options =>

@@ -1,5 +1,6 @@
 namespace Contingency.Infrastructure;
 
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Contingency.Data;
@@ -11,9 +12,10 @@ using Microsoft.EntityFrameworkCore;
 /// <summary>
 /// The one place where failures become RFC 9457 problem details with a stable `code`: validation
 /// is a 400 with the `errors` map, domain errors map their kind to a status, unreadable requests are
-/// a 400 naming the field and the form expected, and only a genuine fault is a 500 (logged by id,
-/// never with request data). Answers that no exception produced (unknown route 404, 405, a
-/// framework 413 or 415) get their code in <see cref="AddCode"/>.
+/// a 400 naming the field and the form expected, and only a genuine fault is a 500 (logged by trace
+/// id, with no request data and no exception message that could quote it). Answers that no
+/// exception produced (unknown route 404, 405, a framework 413 or 415) get their code in
+/// <see cref="AddCode"/>.
 /// </summary>
 public sealed partial class ProblemDetailsHandler(IProblemDetailsService problems, ILogger<ProblemDetailsHandler> log) : IExceptionHandler
 {
@@ -44,14 +46,23 @@ public sealed partial class ProblemDetailsHandler(IProblemDetailsService problem
             case OperationCanceledException when ct.IsCancellationRequested:
                 return true; // the client went away; nobody is left to answer
             default:
-                log.LogError(exception, "Unhandled failure on {Method} {Path} (trace {TraceId})",
-                    http.Request.Method, http.Request.Path, http.TraceIdentifier);
-                return false;
+                // Logged here, once, with its messages withheld; answered here too, so that the
+                // framework's own handler does not log the exception again as it stands.
+                UnhandledFailure(log, WithheldMessageException.Of(exception), http.Request.Method, http.Request.Path.ToString(), TraceIdOf(http));
+                problem = Problem(500, CodeOf(500), "The request failed unexpectedly; the failure is logged under this answer's traceId.");
+                break;
         }
 
         http.Response.StatusCode = problem.Status!.Value;
         return await problems.TryWriteAsync(new ProblemDetailsContext { HttpContext = http, ProblemDetails = problem, Exception = exception });
     }
+
+    // The path carries ids only; the query string, where member references travel, is left out.
+    [LoggerMessage(LogLevel.Error, "Unhandled failure on {Method} {Path} (trace {TraceId})")]
+    private static partial void UnhandledFailure(ILogger logger, Exception exception, string method, string path, string traceId);
+
+    /// <summary>The id the problem body's <c>traceId</c> shows (the framework's own rule), so a client's report finds the log line.</summary>
+    private static string TraceIdOf(HttpContext http) => Activity.Current?.Id ?? http.TraceIdentifier;
 
     public static int StatusOf(ErrorKind kind) => kind switch
     {
@@ -171,6 +182,7 @@ public sealed partial class ProblemDetailsHandler(IProblemDetailsService problem
         413 => "Payload too large",
         415 => "Unsupported media type",
         422 => "Unprocessable content",
+        500 => "An error occurred while processing your request.",
         _ => "Error",
     };
 }

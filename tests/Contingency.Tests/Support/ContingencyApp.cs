@@ -2,10 +2,13 @@ namespace Contingency.Tests.Support;
 
 using System.Net.Http.Headers;
 using System.Text;
+using System.Text.Json;
 using Contingency.Infrastructure.Security;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -13,6 +16,8 @@ using Microsoft.Extensions.Time.Testing;
 /// <summary>
 /// The real service over a real SQLite file built by the migrations, with time under the test's control.
 /// One instance per test class (a fresh database each), or several over one file to test restarts.
+/// Disposing it runs the log scan: it fails if any line this service logged, or any problem body it
+/// answered, carries a value it was sent that is classified or secret (see <see cref="SentValues"/>).
 /// </summary>
 public sealed class ContingencyApp : WebApplicationFactory<Program>
 {
@@ -32,6 +37,10 @@ public sealed class ContingencyApp : WebApplicationFactory<Program>
         DatabasePath = databasePath;
         Clock = clock ?? new FakeTimeProvider(DefaultNow);
         RealTime = realTime;
+        Sent = SentValues.For(databasePath);
+        Sent.Record("signing key", SigningKey);
+        Sent.Record("connection string", ConnectionString);
+        Sent.Record("connection string", new SqliteConnectionStringBuilder(ConnectionString) { DefaultTimeout = 30 }.ToString());
     }
 
     public string DatabasePath { get; }
@@ -45,6 +54,13 @@ public sealed class ContingencyApp : WebApplicationFactory<Program>
     public List<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor> Interceptors { get; } = [];
     public CapturedLogs Logs { get; } = new();
 
+    /// <summary>What this service (and any other over the same database) was sent that no log line may carry.</summary>
+    public SentValues Sent { get; }
+
+    public string ConnectionString => $"Data Source={DatabasePath}";
+
+    private int scanned;
+
     /// <summary>The shared key the test service trusts; tests sign their tokens with it.</summary>
     public const string SigningKey = "contingency-tests-signing-key-0123456789";
 
@@ -56,9 +72,14 @@ public sealed class ContingencyApp : WebApplicationFactory<Program>
 
     /// <summary>A token for the test service; lifetimes count on the service's clock, which tests move.</summary>
     public string Token(string subject, IReadOnlyList<string> roles, string? providerId = null, TimeSpan? lifetime = null,
-        string? key = null, string audience = Authentication.DefaultAudience, DateTimeOffset? issuedAt = null) =>
-        Tokens.Create(Encoding.UTF8.GetBytes(key ?? SigningKey), Authentication.DefaultIssuer, audience, subject, roles, providerId,
+        string? key = null, string audience = Authentication.DefaultAudience, DateTimeOffset? issuedAt = null)
+    {
+        Sent.Record("signing key", key);
+        var token = Tokens.Create(Encoding.UTF8.GetBytes(key ?? SigningKey), Authentication.DefaultIssuer, audience, subject, roles, providerId,
             issuedAt ?? Now, lifetime ?? TimeSpan.FromDays(3650));
+        Sent.Record("token", token);
+        return token;
+    }
 
     public DateTimeOffset Now => RealTime ? DateTimeOffset.UtcNow : Clock.GetUtcNow();
 
@@ -83,20 +104,53 @@ public sealed class ContingencyApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
-        builder.UseSetting("ConnectionStrings:Contingency", $"Data Source={DatabasePath}");
+        builder.UseSetting("ConnectionStrings:Contingency", ConnectionString);
         builder.UseSetting("Scheduler:Name", $"contingency-test-{Path.GetFileNameWithoutExtension(DatabasePath)}");
         builder.UseSetting("Scheduler:AutoStart", SchedulerRuns ? "true" : "false");
         builder.UseSetting("Auth:SigningKey", SigningKey);
         // Tests book hundreds of slots in a blink with one token; the rate-limit tests set their own.
         builder.UseSetting("RateLimiting:Burst", "1000000");
         builder.UseSetting("RateLimiting:PermitsPerSecond", "1000000");
-        foreach (var (key, value) in Settings) builder.UseSetting(key, value);
+        foreach (var (key, value) in Settings)
+        {
+            builder.UseSetting(key, value);
+            if (key.StartsWith("ConnectionStrings:", StringComparison.OrdinalIgnoreCase)) Sent.Record("connection string", value);
+            if (key.Equals("Auth:SigningKey", StringComparison.OrdinalIgnoreCase)) Sent.Record("signing key", value);
+        }
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
         builder.ConfigureTestServices(services =>
         {
             if (!RealTime) services.AddSingleton<TimeProvider>(Clock);
             foreach (var interceptor in Interceptors) services.AddSingleton(interceptor);
+            services.AddSingleton<IStartupFilter>(new RecordSentValues(Sent));
+            services.PostConfigure<ProblemDetailsOptions>(o =>
+            {
+                var customize = o.CustomizeProblemDetails;
+                o.CustomizeProblemDetails = context =>
+                {
+                    customize?.Invoke(context);
+                    Logs.AddProblemBody(JsonSerializer.Serialize(context.ProblemDetails, context.ProblemDetails.GetType()));
+                };
+            });
         });
+    }
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        if (Interlocked.Exchange(ref scanned, 1) == 0) AssertLogsCarryNothingSent();
+    }
+
+    /// <summary>The log scan, over everything this service wrote so far.</summary>
+    public void AssertLogsCarryNothingSent()
+    {
+        // A key the service made itself (no Auth:SigningKey) is as secret as a configured one.
+        var generatedKey = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(DatabasePath))!, Infrastructure.Security.SigningKey.FileName);
+        if (File.Exists(generatedKey)) Sent.Record("signing key", File.ReadAllText(generatedKey).Trim());
+        var violations = Logs.Violations(Sent);
+        if (violations.Count > 0)
+            throw new Xunit.Sdk.XunitException(
+                $"{violations.Count} log lines or problem bodies carry what the service was sent:\n" + string.Join("\n", violations.Take(20)));
     }
 
     public Api Api() => new(CreateClient());

@@ -43,7 +43,7 @@ public sealed class BookValidator : AbstractValidator<Book>
     }
 }
 
-public sealed class BookHandler(ContingencyDb db, Idempotency idempotency, TimeProvider clock, ILogger<BookHandler> log)
+public sealed partial class BookHandler(ContingencyDb db, Idempotency idempotency, TimeProvider clock, ILogger<BookHandler> log)
     : ICommandHandler<Book, AppointmentView>
 {
     public async ValueTask<AppointmentView> Handle(Book cmd, CancellationToken ct)
@@ -75,8 +75,10 @@ public sealed class BookHandler(ContingencyDb db, Idempotency idempotency, TimeP
             if (await idempotency.ReplayAsync<AppointmentView>(key, hash, ct) is { } raced) return raced;
             throw SlotBooking.SlotTaken(appointment.ProviderId, view.Start);
         }
-        log.LogInformation("Appointment {AppointmentId} booked with provider {ProviderId} at {Start}",
-            appointment.Id, appointment.ProviderId, view.Start);
+        Booked(log, appointment.Id, appointment.ProviderId, view.Start);
         return view;
     }
+
+    [LoggerMessage(LogLevel.Information, "Appointment {AppointmentId} booked with provider {ProviderId} at {Start}")]
+    private static partial void Booked(ILogger logger, string appointmentId, string providerId, DateTimeOffset start);
 }

@@ -21,14 +21,18 @@ public sealed class CancelValidator : AbstractValidator<Cancel>
     }
 }
 
-public sealed class CancelHandler(ContingencyDb db, Caller caller, TimeProvider clock, ILogger<CancelHandler> log) : ICommandHandler<Cancel, AppointmentView>
+public sealed partial class CancelHandler(ContingencyDb db, Caller caller, TimeProvider clock, ILogger<CancelHandler> log) : ICommandHandler<Cancel, AppointmentView>
 {
     public async ValueTask<AppointmentView> Handle(Cancel cmd, CancellationToken ct)
     {
         var (appointment, program) = await Transitions.LoadAsync(db, caller, cmd.AppointmentId, ct);
         appointment.Cancel(cmd.Reason?.Trim() ?? "", cmd.InitiatedBy!, clock.GetUtcNow());
         await Transitions.SaveAsync(db, appointment, ct);
-        log.LogInformation("Appointment {AppointmentId} cancelled by {InitiatedBy}", appointment.Id, cmd.InitiatedBy);
+        Cancelled(log, appointment.Id, appointment.CancelInitiatedBy);
         return AppointmentView.From(appointment, program.Zone);
     }
+
+    // Who asked (member, provider or plan), never why: the reason is free text and may name the member.
+    [LoggerMessage(LogLevel.Information, "Appointment {AppointmentId} cancelled by {InitiatedBy}")]
+    private static partial void Cancelled(ILogger logger, string appointmentId, string? initiatedBy);
 }

@@ -25,7 +25,7 @@ public sealed class RescheduleValidator : AbstractValidator<Reschedule>
 /// Books the new slot and cancels the old appointment in one transaction: if the new slot is
 /// taken, or no longer committed, or the old appointment changed meanwhile, nothing changes.
 /// </summary>
-public sealed class RescheduleHandler(ContingencyDb db, TimeProvider clock, ILogger<RescheduleHandler> log)
+public sealed partial class RescheduleHandler(ContingencyDb db, TimeProvider clock, ILogger<RescheduleHandler> log)
     : ICommandHandler<Reschedule, AppointmentView>
 {
     public async ValueTask<AppointmentView> Handle(Reschedule cmd, CancellationToken ct)
@@ -61,7 +61,10 @@ public sealed class RescheduleHandler(ContingencyDb db, TimeProvider clock, ILog
             // The old appointment's status changed first: judged again as if this request came second.
             throw await Transitions.LostRaceAsync(db, old.Id, ct);
         }
-        log.LogInformation("Appointment {AppointmentId} rescheduled to {ReplacementId}", old.Id, replacement.Id);
+        Rescheduled(log, old.Id, replacement.Id);
         return AppointmentView.From(replacement, zone);
     }
+
+    [LoggerMessage(LogLevel.Information, "Appointment {AppointmentId} rescheduled to {ReplacementId}")]
+    private static partial void Rescheduled(ILogger logger, string appointmentId, string replacementId);
 }

@@ -39,7 +39,7 @@ public sealed class CommitValidator : AbstractValidator<Commit>
     }
 }
 
-public sealed class CommitHandler(ContingencyDb db, TimeProvider clock, PaymentTriggers triggers, ILogger<CommitHandler> log)
+public sealed partial class CommitHandler(ContingencyDb db, TimeProvider clock, PaymentTriggers triggers, ILogger<CommitHandler> log)
     : ICommandHandler<Commit, CommitmentView>
 {
     public async ValueTask<CommitmentView> Handle(Commit cmd, CancellationToken ct)
@@ -65,12 +65,14 @@ public sealed class CommitHandler(ContingencyDb db, TimeProvider clock, PaymentT
         {
             throw AlreadyCommitted(provider.Id);
         }
-        log.LogInformation("Commitment {CommitmentId} of provider {ProviderId} in program {ProgramId}: {TotalSlots} slots, {Payments} payments",
-            commitment.Id, provider.Id, program.Id, commitment.TotalSlots, payments.Count);
+        Committed(log, commitment.Id, provider.Id, program.Id, commitment.TotalSlots, payments.Count);
         // A payment whose moment had already passed is due at once: ask for a run now rather than next week.
         await triggers.AfterCommitAsync(program, payments.Any(p => p.DueAt <= now), CancellationToken.None);
         return CommitmentView.From(commitment);
     }
+
+    [LoggerMessage(LogLevel.Information, "Commitment {CommitmentId} of provider {ProviderId} in program {ProgramId}: {TotalSlots} slots, {Payments} payments")]
+    private static partial void Committed(ILogger logger, string commitmentId, string providerId, string programId, int totalSlots, int payments);
 
     private static ConflictException AlreadyCommitted(string providerId) =>
         new(ErrorCodes.AlreadyCommitted, $"Provider '{providerId}' already has an active commitment in this program.");

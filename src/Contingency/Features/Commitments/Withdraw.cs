@@ -22,7 +22,7 @@ public sealed class WithdrawValidator : AbstractValidator<Withdraw>
     }
 }
 
-public sealed class WithdrawHandler(ContingencyDb db, TimeProvider clock, ILogger<WithdrawHandler> log)
+public sealed partial class WithdrawHandler(ContingencyDb db, TimeProvider clock, ILogger<WithdrawHandler> log)
     : ICommandHandler<Withdraw, CommitmentView>
 {
     public async ValueTask<CommitmentView> Handle(Withdraw cmd, CancellationToken ct)
@@ -53,8 +53,10 @@ public sealed class WithdrawHandler(ContingencyDb db, TimeProvider clock, ILogge
             await db.SaveChangesAsync(ct);
             return (commitment, displaced);
         }, ct);
-        log.LogInformation("Commitment {CommitmentId} withdrawn from {EffectiveOn}; {Displaced} appointments displaced",
-            commitment.Id, cmd.EffectiveOn, displaced.Count);
+        Withdrawn(log, commitment.Id, cmd.EffectiveOn!.Value, displaced.Count);
         return CommitmentView.From(commitment) with { DisplacedAppointments = displaced.Select(a => a.Id).ToList() };
     }
+
+    [LoggerMessage(LogLevel.Information, "Commitment {CommitmentId} withdrawn from {EffectiveOn}; {Displaced} appointments displaced")]
+    private static partial void Withdrawn(ILogger logger, string commitmentId, DateOnly effectiveOn, int displaced);
 }

@@ -14,7 +14,7 @@ using Quartz;
 /// service was down is a trigger left in the past, which fires once on start (FireNow) and arms
 /// the next one, never a burst of catch-up runs.
 /// </summary>
-public sealed class PaymentTriggers(ISchedulerFactory schedulers, TimeProvider clock, ILogger<PaymentTriggers> log)
+public sealed partial class PaymentTriggers(ISchedulerFactory schedulers, TimeProvider clock, ILogger<PaymentTriggers> log)
 {
     public const string Group = "payments";
 
@@ -60,7 +60,7 @@ public sealed class PaymentTriggers(ISchedulerFactory schedulers, TimeProvider c
         try
         {
             await scheduler.ScheduleJob(trigger, new ScheduleJobOptions(), ct);
-            log.LogInformation("Payment run of program {ProgramId} armed for {Moment}", program.Id, program.Zone.ToLocal(next));
+            Armed(log, program.Id, program.Zone.ToLocal(next));
         }
         catch (ObjectAlreadyExistsException)
         {
@@ -81,7 +81,7 @@ public sealed class PaymentTriggers(ISchedulerFactory schedulers, TimeProvider c
         }
         catch (SchedulerException e)
         {
-            log.LogWarning(e, "Could not ask for an immediate payment run of program {ProgramId}", programId);
+            RunNotRequested(log, e, programId);
         }
     }
 
@@ -99,7 +99,7 @@ public sealed class PaymentTriggers(ISchedulerFactory schedulers, TimeProvider c
         }
         catch (SchedulerException e)
         {
-            log.LogError(e, "Program {ProgramId} saved but its payment trigger was not armed; it is armed at the next start", program.Id);
+            NotArmed(log, e, program.Id);
         }
         if (somethingDueNow) await RunSoonAsync(program.Id, ct);
     }
@@ -131,4 +131,13 @@ public sealed class PaymentTriggers(ISchedulerFactory schedulers, TimeProvider c
                 await triggers.RunSoonAsync(program.Id, ct);
         }
     }
+
+    [LoggerMessage(LogLevel.Information, "Payment run of program {ProgramId} armed for {Moment}")]
+    private static partial void Armed(ILogger logger, string programId, DateTimeOffset moment);
+
+    [LoggerMessage(LogLevel.Warning, "Could not ask for an immediate payment run of program {ProgramId}")]
+    private static partial void RunNotRequested(ILogger logger, Exception exception, string programId);
+
+    [LoggerMessage(LogLevel.Error, "Program {ProgramId} saved but its payment trigger was not armed; it is armed at the next start")]
+    private static partial void NotArmed(ILogger logger, Exception exception, string programId);
 }

@@ -18,7 +18,7 @@ public sealed record RunPayments(string ProgramId) : ICommand<PaymentRunView>;
 /// keyed by payment and the status is a concurrency token. The loser of a race is run again and
 /// finds nothing left to release.
 /// </summary>
-public sealed class RunPaymentsHandler(ContingencyDb db, TimeProvider clock, PaymentTriggers triggers, ILogger<RunPaymentsHandler> log)
+public sealed partial class RunPaymentsHandler(ContingencyDb db, TimeProvider clock, PaymentTriggers triggers, ILogger<RunPaymentsHandler> log)
     : ICommandHandler<RunPayments, PaymentRunView>
 {
     public async ValueTask<PaymentRunView> Handle(RunPayments cmd, CancellationToken ct)
@@ -62,8 +62,10 @@ public sealed class RunPaymentsHandler(ContingencyDb db, TimeProvider clock, Pay
             // Another run put one of these payments into its batch first: the same lost race as a stale status.
             throw new DbUpdateConcurrencyException("A payment was released by another run.", e);
         }
-        log.LogInformation("Payment batch {BatchId} of program {ProgramId}: {Released} payments, {Amount} {Currency}",
-            batch.Id, program.Id, batch.Released, batch.Amount, batch.Currency);
+        Released(log, batch.Id, program.Id, batch.Released, batch.Amount, batch.Currency);
         return new PaymentRunView(batch.Id, batch.Released, batch.Amount);
     }
+
+    [LoggerMessage(LogLevel.Information, "Payment batch {BatchId} of program {ProgramId}: {Released} payments, {Amount} {Currency}")]
+    private static partial void Released(ILogger logger, string batchId, string programId, int released, decimal amount, string currency);
 }

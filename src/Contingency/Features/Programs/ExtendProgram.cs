@@ -29,7 +29,7 @@ public sealed class ExtendProgramValidator : AbstractValidator<ExtendProgram>
 /// transaction as the extension, and a run is asked for at once when one of them is already due.
 /// A retry with the same Idempotency-Key answers the first extension again instead of extending twice.
 /// </summary>
-public sealed class ExtendProgramHandler(ContingencyDb db, Idempotency idempotency, TimeProvider clock, PaymentTriggers triggers,
+public sealed partial class ExtendProgramHandler(ContingencyDb db, Idempotency idempotency, TimeProvider clock, PaymentTriggers triggers,
     ILogger<ExtendProgramHandler> log) : ICommandHandler<ExtendProgram, ProgramView>
 {
     public async ValueTask<ProgramView> Handle(ExtendProgram cmd, CancellationToken ct)
@@ -67,8 +67,7 @@ public sealed class ExtendProgramHandler(ContingencyDb db, Idempotency idempoten
                 await db.SaveChangesAsync(ct);
                 return (program, view, running.Count, added.Any(p => p.DueAt <= now));
             }, ct);
-            log.LogInformation("Program {ProgramId} extended by {Weeks} weeks to {EndsOn}; {Commitments} commitments extended",
-                program.Id, weeks, program.EndsOn, extended);
+            Extended(log, program.Id, weeks, program.EndsOn, extended);
             await triggers.AfterCommitAsync(program, dueNow, CancellationToken.None);
             return view;
         }
@@ -80,4 +79,7 @@ public sealed class ExtendProgramHandler(ContingencyDb db, Idempotency idempoten
                 ErrorCodes.ConcurrentUpdate, "The program changed while it was being extended; read it again and retry.");
         }
     }
+
+    [LoggerMessage(LogLevel.Information, "Program {ProgramId} extended by {Weeks} weeks to {EndsOn}; {Commitments} commitments extended")]
+    private static partial void Extended(ILogger logger, string programId, int weeks, DateOnly endsOn, int commitments);
 }

@@ -98,7 +98,8 @@ public sealed class Appointment
     public DateOnly? FollowUpDueBy { get; private set; }
     public bool? TimelyAccessMet { get; private set; }
     public string? Modality { get; private set; }
-    public string? CancelReason { get; private set; }
+    /// <summary>Free text about a member's appointment: it may say something of their health, so it is member data.</summary>
+    [MemberData] public string? CancelReason { get; private set; }
     public string? CancelInitiatedBy { get; private set; }
     public string? RescheduledFromId { get; private set; }
     public string? RescheduledToId { get; private set; }

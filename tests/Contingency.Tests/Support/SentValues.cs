@@ -18,8 +18,8 @@ using Microsoft.AspNetCore.Http;
 /// </summary>
 public sealed partial class SentValues
 {
-    /// <summary>The request fields that carry classified data, as the contract names them.</summary>
-    public static readonly IReadOnlyList<string> ClassifiedFields = ["memberRef", "email", "licenseNumber"];
+    /// <summary>The request fields that carry classified data, as the contract names them (and free-text reasons, which may).</summary>
+    public static readonly IReadOnlyList<string> ClassifiedFields = ["memberRef", "email", "licenseNumber", "reason"];
 
     // Shorter values ("7", "ab") occur inside any text; the shortest the suite sends is "M-2".
     private const int MinLength = 3;

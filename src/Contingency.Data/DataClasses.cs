@@ -19,11 +19,19 @@ public static class DataClasses
 
     /// <summary>Professional licence numbers.</summary>
     public static DataClassification Licence { get; } = new(Taxonomy, nameof(Licence));
+
+    /// <summary>Free text people type (a withdrawal's reason): it may name anyone or anything.</summary>
+    public static DataClassification FreeText { get; } = new(Taxonomy, nameof(FreeText));
 }
 
-/// <summary>A member reference (health information).</summary>
+/// <summary>
+/// Data about a member's care (health information): the member reference, and what the
+/// appointment says of their course of care (kind, previous visit, follow-up due date, timely
+/// access, a cancellation's reason). Named for the member's health, so as not to be mistaken for
+/// xunit's <c>[MemberData]</c>.
+/// </summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter | AttributeTargets.Field)]
-public sealed class MemberDataAttribute() : DataClassificationAttribute(DataClasses.Member);
+public sealed class HealthDataAttribute() : DataClassificationAttribute(DataClasses.Member);
 
 /// <summary>Contact data: an email.</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter | AttributeTargets.Field)]
@@ -32,3 +40,7 @@ public sealed class ContactDataAttribute() : DataClassificationAttribute(DataCla
 /// <summary>A licence number.</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter | AttributeTargets.Field)]
 public sealed class LicenceDataAttribute() : DataClassificationAttribute(DataClasses.Licence);
+
+/// <summary>Free text (a withdrawal's reason).</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter | AttributeTargets.Field)]
+public sealed class FreeTextDataAttribute() : DataClassificationAttribute(DataClasses.FreeText);

@@ -91,15 +91,15 @@ public sealed class Appointment
     /// <summary>The start's date in the program's zone: what capacity groups by.</summary>
     public DateOnly LocalDate { get; private set; }
     public string Status { get; private set; } = Booked;
-    public string Kind { get; private set; } = Intake;
+    [HealthData] public string Kind { get; private set; } = Intake;
     /// <summary>The member's reference in the plan's systems: personal health information, never logged.</summary>
-    [MemberData] public string MemberRef { get; private set; } = "";
-    public DateOnly? PreviousVisitOn { get; private set; }
-    public DateOnly? FollowUpDueBy { get; private set; }
-    public bool? TimelyAccessMet { get; private set; }
+    [HealthData] public string MemberRef { get; private set; } = "";
+    [HealthData] public DateOnly? PreviousVisitOn { get; private set; }
+    [HealthData] public DateOnly? FollowUpDueBy { get; private set; }
+    [HealthData] public bool? TimelyAccessMet { get; private set; }
     public string? Modality { get; private set; }
     /// <summary>Free text about a member's appointment: it may say something of their health, so it is member data.</summary>
-    [MemberData] public string? CancelReason { get; private set; }
+    [HealthData] public string? CancelReason { get; private set; }
     public string? CancelInitiatedBy { get; private set; }
     public string? RescheduledFromId { get; private set; }
     public string? RescheduledToId { get; private set; }

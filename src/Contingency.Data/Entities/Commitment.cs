@@ -71,7 +71,7 @@ public sealed class Commitment
     public string Status { get; private set; } = Active;
     public int TotalSlots { get; private set; }
     public DateOnly? WithdrawnEffectiveOn { get; private set; }
-    public string? WithdrawalReason { get; private set; }
+    [FreeTextData] public string? WithdrawalReason { get; private set; }
     public DateTimeOffset? WithdrawnAt { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
 

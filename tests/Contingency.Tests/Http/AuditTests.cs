@@ -88,7 +88,8 @@ public sealed class AuditTests
 
         var first = (await scheduler.Book(Api.BookingBody(providerId, "2027-03-02T09:00:00-08:00", memberRef: MemberRef))).Id();
         writes.Add(new("scheduler-ben", "book", [("appointment", first)]));
-        var second = (await scheduler.Book(Api.BookingBody(providerId, "2027-03-16T09:00:00-07:00", memberRef: MemberRef + "-2"))).Id();
+        var second = (await scheduler.Book(Api.BookingBody(providerId, "2027-03-16T09:00:00-07:00", memberRef: MemberRef + "-2",
+            kind: "follow-up", previousVisitOn: "2027-03-02"))).Id();
         writes.Add(new("scheduler-ben", "book", [("appointment", second)]));
         // Refusals write nothing, so they leave no entry.
         (await scheduler.Post("/api/appointments", Api.BookingBody(providerId, "2027-03-02T09:00:00-08:00", memberRef: MemberRef + "-3")))
@@ -155,6 +156,13 @@ public sealed class AuditTests
         var booked = byAction[("book", "appointment")].ToList();
         Assert.Equal(2, booked.Count);
         Assert.All(booked, e => Assert.Contains("start: 2027-03-", e.Summary));
+        // Nor what an appointment says of the member's care: only the appointment's own facts.
+        Assert.All(booked, e =>
+        {
+            foreach (var care in new[] { "kind", "follow-up", "previousVisitOn", "followUpDueBy", "timelyAccessMet" })
+                Assert.DoesNotContain(care, e.Summary);
+        });
+        Assert.DoesNotContain("Returning to private practice", Assert.Single(byAction[("withdraw", "commitment")]).Summary);
         Assert.All(entries, e =>
         {
             Assert.DoesNotContain("M-AUDIT", e.Summary);

@@ -24,7 +24,7 @@ public sealed partial class RedactionTests(ContingencyApp app) : IClassFixture<C
 
     [LoggerMessage(LogLevel.Warning, "Appointment {AppointmentId} of member {MemberRef}, provider reached at {Email}, licence {LicenseNumber}")]
     private static partial void Classified(ILogger logger, string appointmentId,
-        [MemberData] string memberRef, [ContactData] string email, [LicenceData] string licenseNumber);
+        [HealthData] string memberRef, [ContactData] string email, [LicenceData] string licenseNumber);
 
     [Fact]
     public void A_classified_log_parameter_is_redacted_by_the_service_logging()

@@ -52,7 +52,7 @@ public sealed class ListAuditHandler(ContingencyDb db) : IQueryHandler<ListAudit
 
         var total = await entries.CountAsync(ct);
         // Entries saved together share their instant; the sequence keeps the order they were written in.
-        var items = await entries.OrderBy(e => e.At).ThenBy(e => e.Sequence)
+        var items = await entries.OrderBy(e => e.Sequence)
             .Skip((query.Page - 1) * query.PageSize).Take(query.PageSize)
             .ToListAsync(ct);
         return new Paged<AuditEntryView>(items.Select(AuditEntryView.From).ToList(), query.Page, query.PageSize, total);

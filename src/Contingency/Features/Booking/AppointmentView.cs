@@ -1,12 +1,13 @@
 namespace Contingency.Features.Booking;
 
+using Contingency.Data;
 using Contingency.Data.Calendar;
 using Contingency.Data.Entities;
 
 public sealed record AppointmentView(
     string Id, string ProgramId, string ProviderId, string CommitmentId, DateTimeOffset Start, DateTimeOffset End,
-    string Status, string Kind, string MemberRef, string? Modality, DateOnly? PreviousVisitOn, DateOnly? FollowUpDueBy,
-    bool? TimelyAccessMet, string? CancelReason, string? CancelInitiatedBy, string? RescheduledFromId, string? RescheduledToId)
+    string Status, string Kind, [property: HealthData] string MemberRef, string? Modality, [property: HealthData] DateOnly? PreviousVisitOn, [property: HealthData] DateOnly? FollowUpDueBy,
+    [property: HealthData] bool? TimelyAccessMet, [property: HealthData] string? CancelReason, string? CancelInitiatedBy, string? RescheduledFromId, string? RescheduledToId)
 {
     /// <summary>Instants are shown with the offset in force at that moment in the program's zone.</summary>
     public static AppointmentView From(Appointment a, ProgramZone zone) => new(

@@ -10,11 +10,11 @@ using Microsoft.EntityFrameworkCore;
 
 /// <summary><c>previousVisitOn</c> is required for a follow-up; the validator says so, the schema cannot.</summary>
 public sealed record BookBody(
-    [property: Required] string? ProviderId, [property: Required] DateTimeOffset? Start, [property: Required] string? MemberRef,
-    [property: Required] string? Kind, DateOnly? PreviousVisitOn, string? Modality);
+    [property: Required] string? ProviderId, [property: Required] DateTimeOffset? Start, [property: HealthData] [property: Required] string? MemberRef,
+    [property: Required] string? Kind, [property: HealthData] DateOnly? PreviousVisitOn, string? Modality);
 
 public sealed record Book(
-    string? ProviderId, DateTimeOffset? Start, string? MemberRef, string? Kind, DateOnly? PreviousVisitOn, string? Modality,
+    string? ProviderId, DateTimeOffset? Start, [property: HealthData] string? MemberRef, string? Kind, [property: HealthData] DateOnly? PreviousVisitOn, string? Modality,
     string? IdempotencyKey) : ICommand<AppointmentView>
 {
     public static Book From(BookBody b, string? idempotencyKey) =>

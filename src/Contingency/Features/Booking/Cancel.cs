@@ -7,9 +7,9 @@ using Contingency.Data.Entities;
 using FluentValidation;
 using Mediator;
 
-public sealed record CancelBody(string? Reason, [property: Required] string? InitiatedBy);
+public sealed record CancelBody([property: HealthData] string? Reason, [property: Required] string? InitiatedBy);
 
-public sealed record Cancel(string AppointmentId, string? Reason, string? InitiatedBy) : ICommand<AppointmentView>;
+public sealed record Cancel(string AppointmentId, [property: HealthData] string? Reason, string? InitiatedBy) : ICommand<AppointmentView>;
 
 public sealed class CancelValidator : AbstractValidator<Cancel>
 {

@@ -1,12 +1,13 @@
 namespace Contingency.Features.Commitments;
 
+using Contingency.Data;
 using System.Text.Json.Serialization;
 using Contingency.Data.Entities;
 
 public sealed record CommitmentView(
     string Id, string ProgramId, string ProviderId, int SlotsPerDay, IReadOnlyList<DayOfWeek> Weekdays,
     TimeOnly FirstSlotAt, DateOnly StartsOn, int Weeks, DateOnly EndsOn, IReadOnlyList<DateOnly> ExcludedDates,
-    string Status, int TotalSlots, DateOnly? WithdrawnEffectiveOn, string? WithdrawalReason)
+    string Status, int TotalSlots, DateOnly? WithdrawnEffectiveOn, [property: FreeTextData] string? WithdrawalReason)
 {
     /// <summary>Only on the answer to a withdrawal: the ids of the appointments it displaced.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]

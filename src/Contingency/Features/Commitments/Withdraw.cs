@@ -9,9 +9,9 @@ using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
-public sealed record WithdrawBody([property: Required] DateOnly? EffectiveOn, [property: Required] string? Reason);
+public sealed record WithdrawBody([property: Required] DateOnly? EffectiveOn, [property: FreeTextData] [property: Required] string? Reason);
 
-public sealed record Withdraw(string CommitmentId, DateOnly? EffectiveOn, string? Reason) : ICommand<CommitmentView>;
+public sealed record Withdraw(string CommitmentId, DateOnly? EffectiveOn, [property: FreeTextData] string? Reason) : ICommand<CommitmentView>;
 
 public sealed class WithdrawValidator : AbstractValidator<Withdraw>
 {

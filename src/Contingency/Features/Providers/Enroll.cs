@@ -10,7 +10,7 @@ using Microsoft.EntityFrameworkCore;
 
 public sealed record Enroll(
     [property: Required] string? Name, [property: Required] string? Npi, [property: Required] string? LicenseType,
-    [property: Required] string? LicenseNumber, [property: Required] string? Email, [property: Required] string? Region,
+    [property: LicenceData] [property: Required] string? LicenseNumber, [property: ContactData] [property: Required] string? Email, [property: Required] string? Region,
     [property: Required] List<string>? Modalities, [property: Required] List<string>? Languages) : ICommand<ProviderView>;
 
 public sealed class EnrollValidator : AbstractValidator<Enroll>

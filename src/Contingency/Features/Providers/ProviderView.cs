@@ -1,9 +1,10 @@
 namespace Contingency.Features.Providers;
 
+using Contingency.Data;
 using Contingency.Data.Entities;
 
 public sealed record ProviderView(
-    string Id, string Name, string Npi, string LicenseType, string LicenseNumber, string Email, string Region,
+    string Id, string Name, string Npi, string LicenseType, [property: LicenceData] string LicenseNumber, [property: ContactData] string Email, string Region,
     IReadOnlyList<string> Modalities, IReadOnlyList<string> Languages, string Status)
 {
     public static ProviderView From(Provider p) => new(

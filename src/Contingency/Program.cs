@@ -81,6 +81,7 @@ app.MapBooking();
 app.MapCapacity();
 app.MapPayments();
 app.MapAudit();
+app.RequireRolesOnEveryRoute();
 
 app.Run();
 return 0;

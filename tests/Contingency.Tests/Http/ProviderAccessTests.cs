@@ -3,7 +3,10 @@ namespace Contingency.Tests.Http;
 using System.Net;
 using Contingency.Infrastructure.Security;
 using Contingency.Tests.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
 /// A provider sees its own records only: another provider's record, slots, appointments and
@@ -42,6 +45,36 @@ public sealed class ProviderAccessTests(ContingencyApp app) : IClassFixture<Cont
             Assert.Equal(missing.Str("title"), refused.Str("title"));
             Assert.Equal(missing.Str("detail").Replace("nobody", theirs).Replace("nothing", theirAppointment), refused.Str("detail"));
         }
+    }
+
+    /// <summary>
+    /// Generated from the endpoints: every route the provider role may call, given the other
+    /// provider's real ids, answers 404 and changes nothing. A route added for providers without
+    /// the check in its handler fails here (or, when its ids are of a new kind, says so).
+    /// </summary>
+    [Fact]
+    public async Task Every_route_a_provider_may_call_refuses_another_providers_records_and_changes_nothing()
+    {
+        var (mine, _, theirs, theirAppointment) = await TwoProvidersWithBookings();
+        var me = app.ApiAsProvider(mine);
+        var routes = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<AllowedRoles>()?.OwnProvider == true)
+            .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (Method: m, Pattern: e.RoutePattern.RawText!)))
+            .ToList();
+        Assert.True(routes.Count >= 6, $"only {routes.Count} provider routes found");
+        var before = Snapshot();
+
+        foreach (var (method, pattern) in routes)
+        {
+            var id = pattern.StartsWith("/api/providers/", StringComparison.Ordinal) ? theirs
+                : pattern.StartsWith("/api/appointments/", StringComparison.Ordinal) ? theirAppointment
+                : throw new Xunit.Sdk.XunitException($"{pattern}: say here which of the other provider's ids it takes");
+            var path = pattern.Replace("{id}", id);
+            var response = method == "GET" ? await me.Get(path) : await me.Post(path, null);
+            Assert.True(response.Status == HttpStatusCode.NotFound, $"{method} {path}: {(int)response.Status} {response.Raw}");
+            response.ExpectProblem(HttpStatusCode.NotFound, "not-found");
+        }
+        Assert.Equal(before, Snapshot());
     }
 
     [Fact]
@@ -103,7 +136,10 @@ public sealed class ProviderAccessTests(ContingencyApp app) : IClassFixture<Cont
         using var connection = new SqliteConnection($"Data Source={app.DatabasePath}");
         connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT group_concat(Id || ':' || Status || ':' || UpdatedAt, ',') FROM (SELECT * FROM Appointments ORDER BY Id)";
+        command.CommandText = """
+            SELECT (SELECT group_concat(Id || ':' || Status || ':' || UpdatedAt, ',') FROM (SELECT * FROM Appointments ORDER BY Id))
+                || '|' || (SELECT COUNT(*) FROM AuditEntries)
+            """;
         return command.ExecuteScalar() as string ?? "";
     }
 }

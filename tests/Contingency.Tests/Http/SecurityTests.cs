@@ -85,6 +85,19 @@ public sealed class SecurityTests(ContingencyApp app, ITestOutputHelper output) 
         });
     }
 
+    /// <summary>Beyond /api too: every endpoint the service maps names its roles, or is one of the few anyone may call.</summary>
+    [Fact]
+    public void Every_endpoint_is_either_role_protected_or_known_to_be_open()
+    {
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+        var open = endpoints.Where(e => e.Metadata.GetMetadata<AllowedRoles>() is null).Select(e => e.RoutePattern.RawText!).ToList();
+        Assert.All(open, pattern => Assert.True(
+            pattern is "/health/live" or "/health/ready" or "/openapi/{documentName}.json" || pattern.StartsWith("/scalar", StringComparison.Ordinal),
+            $"{pattern} names no roles and is not one of the open endpoints"));
+        Assert.All(endpoints.Where(e => e.Metadata.GetMetadata<AllowedRoles>() is null),
+            e => Assert.NotNull(e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>()));
+    }
+
     [Fact]
     public async Task Every_route_answers_every_role_and_every_bad_token_as_the_policy_says()
     {

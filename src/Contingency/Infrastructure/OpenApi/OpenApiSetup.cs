@@ -20,7 +20,7 @@ public static class OpenApiSetup
 
     public static IEndpointRouteBuilder MapContingencyOpenApi(this IEndpointRouteBuilder app)
     {
-        app.MapOpenApi();
+        app.MapOpenApi().AllowAnonymous();
         // The service runs on closed hospital networks: the reference page must work with nothing but
         // this service, and send nothing elsewhere. Scalar's page and script are served from here; these
         // switch off what would reach its cloud: the AI chat (DisableAgent) and MCP integration
@@ -37,7 +37,8 @@ public static class OpenApiSetup
             .HideDeveloperTools()
             .HideClientButton()
             // The page asks for a token once and sends it with every "Test Request".
-            .AddPreferredSecuritySchemes(BearerSecurity.SchemeId));
+            .AddPreferredSecuritySchemes(BearerSecurity.SchemeId))
+            .AllowAnonymous();
         return app;
     }
 }

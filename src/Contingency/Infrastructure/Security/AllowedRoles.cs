@@ -23,6 +23,21 @@ public sealed record AllowedRoles(IReadOnlyList<string> Staff, bool OwnProvider)
 public static class AllowedRolesExtensions
 {
     /// <summary>
+    /// Refuses to start when an endpoint says neither who may call it (<see cref="Allow{TBuilder}"/>)
+    /// nor that anyone may (<c>AllowAnonymous</c>): a route added without roles never goes live open.
+    /// </summary>
+    public static void RequireRolesOnEveryRoute(this IEndpointRouteBuilder app)
+    {
+        var open = app.DataSources.SelectMany(d => d.Endpoints)
+            .Where(e => e.Metadata.GetMetadata<AllowedRoles>() is null
+                        && e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is null)
+            .Select(e => e.DisplayName)
+            .ToList();
+        if (open.Count > 0)
+            throw new InvalidOperationException($"These endpoints name no roles (.Allow) and are not marked AllowAnonymous: {string.Join("; ", open)}");
+    }
+
+    /// <summary>
     /// Lets the given roles (and admin) call the endpoint; <see cref="Roles.Provider"/> among them
     /// admits a provider for its own records, which the handler then limits through <see cref="Caller"/>.
     /// </summary>

@@ -16,7 +16,9 @@ using FluentValidation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 var isTokenCommand = args.FirstOrDefault() == TokenCommand.Name;
-var builder = WebApplication.CreateBuilder(isTokenCommand ? [] : args);
+// The token command reads the configuration the service would (appsettings, environment, and
+// --Key=Value arguments), so it finds the same key; its own options are not configuration.
+var builder = WebApplication.CreateBuilder(isTokenCommand ? TokenCommand.ConfigurationArguments(args[1..]) : args);
 if (isTokenCommand)
     return TokenCommand.Run(args[1..], builder.Configuration, builder.Environment, TimeProvider.System, Console.Out, Console.Error);
 if (Database.UnsupportedProvider(builder.Configuration) is { } unsupported)

@@ -4,6 +4,9 @@ using System.Diagnostics;
 using System.Net;
 using Contingency.Infrastructure.Security;
 using Contingency.Tests.Support;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Internal;
@@ -74,6 +77,11 @@ public sealed class AuthSetupTests
         Assert.Equal(2, Token(config, env, clock, "--role", "root").Exit);                   // no such role
         Assert.Equal(2, Token(config, env, clock).Exit);                                     // no role at all
         Assert.Equal(2, Token(config, env, clock, "--role", "admin", "--expires", "forever").Exit);
+        Assert.Equal(2, Token(config, env, clock, "--role", "admin", "--subject", "system").Exit); // the service's own name
+        // Configuration given as arguments is the service's, not the command's.
+        Assert.Equal(0, Token(config, env, clock, "--role", "admin", "--Auth:Issuer=contingency").Exit);
+        Assert.Equal(["--Auth:KeyFile=/x", "--ConnectionStrings:Contingency=Data Source=/y.db"],
+            TokenCommand.ConfigurationArguments(["--role", "admin", "--Auth:KeyFile=/x", "--subject", "me", "--ConnectionStrings:Contingency=Data Source=/y.db"]));
         var (withAuthority, env2, _) = FreshInstall(("Auth:Authority", "https://login.example.org/tenant"));
         var refused = Token(withAuthority, env2, clock, "--role", "admin");
         Assert.Equal(2, refused.Exit);
@@ -87,6 +95,41 @@ public sealed class AuthSetupTests
         var problem = Authentication.ConfigurationProblem(config, env);
         Assert.Equal("Auth:SigningKey must be at least 32 bytes (it has 16).", problem);
         Assert.Null(Authentication.ConfigurationProblem(FreshInstall(("Auth:SigningKey", new string('k', 32))).Config, env));
+    }
+
+    [Fact]
+    public void With_an_authority_the_bearer_handler_trusts_it_and_its_role_claim_and_no_shared_key()
+    {
+        var (config, env, _) = FreshInstall(("Auth:Authority", "https://login.example.org/tenant/v2.0"),
+            ("Auth:Audience", "api://contingency"), ("Auth:RoleClaim", "roles"));
+        var services = new ServiceCollection();
+        services.AddSingleton(config).AddSingleton(env).AddSingleton(TimeProvider.System).AddLogging();
+        services.AddContingencyAuthentication();
+        using var provider = services.BuildServiceProvider();
+        var options = provider.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
+
+        Assert.Equal("https://login.example.org/tenant/v2.0", options.Authority);
+        Assert.True(options.RequireHttpsMetadata);
+        Assert.Equal("api://contingency", options.TokenValidationParameters.ValidAudience);
+        Assert.Equal("roles", options.TokenValidationParameters.RoleClaimType);
+        Assert.Null(options.TokenValidationParameters.ValidIssuer);        // the authority's own, from discovery
+        Assert.Null(options.TokenValidationParameters.IssuerSigningKey);   // its keys, from discovery
+        Assert.Null(Authentication.ConfigurationProblem(config, env));
+        Assert.False(File.Exists(SigningKey.PathOf(config, env)), "no key is made when an authority is trusted");
+        Assert.Equal("Auth:SigningKey and Auth:Authority are both set; trust one of them.",
+            Authentication.ConfigurationProblem(FreshInstall(("Auth:Authority", "https://x"), ("Auth:SigningKey", new string('k', 40))).Config, env));
+    }
+
+    [Fact]
+    public void A_key_file_others_may_read_is_refused()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        var (config, env, database) = FreshInstall();
+        Assert.Null(Authentication.ConfigurationProblem(config, env)); // makes the key, mode 600
+        var keyFile = Path.Combine(Path.GetDirectoryName(database)!, SigningKey.FileName);
+        File.SetUnixFileMode(keyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        Assert.Equal($"The signing key in {keyFile} may be read by others; make it readable by its owner only (chmod 600).",
+            Authentication.ConfigurationProblem(config, env));
     }
 
     [Fact]

@@ -108,6 +108,11 @@ public sealed class SecurityTests(ContingencyApp app, ITestOutputHelper output) 
             ("expired", app.Token("t", [Roles.Admin], lifetime: TimeSpan.FromHours(1), issuedAt: app.Now.AddHours(-2)), _ => 401),
             ("another key", app.Token("t", [Roles.Admin], key: "a-different-signing-key-0123456789abcdef"), _ => 401),
             ("another audience", app.Token("t", [Roles.Admin], audience: "billing"), _ => 401),
+            ("another issuer", Tokens.Create(System.Text.Encoding.UTF8.GetBytes(ContingencyApp.SigningKey), "someone-else", Authentication.DefaultAudience,
+                "t", [Roles.Admin], null, app.Now, TimeSpan.FromHours(1)), _ => 401),
+            ("not yet valid", app.Token("t", [Roles.Admin], issuedAt: app.Now.AddHours(1)), _ => 401),
+            ("unsigned (alg none)", Unsigned(app.Now), _ => 401),
+            ("subject posing as the service", app.Token(Caller.System, [Roles.Admin]), _ => 401),
             ("no role", app.Token("t", []), _ => 403),
             ("provider without provider_id", app.Token("t", [Roles.Provider]), _ => 403),
             ("admin", app.Token("t", [Roles.Admin]), _ => null),
@@ -142,6 +147,14 @@ public sealed class SecurityTests(ContingencyApp app, ITestOutputHelper output) 
         }
         output.WriteLine($"{Routes().Count} routes x {cases.Count} callers = {checkedCount} requests checked");
         Assert.Equal(Routes().Count * cases.Count, checkedCount);
+    }
+
+    /// <summary>A token with "alg": "none" and no signature, claiming admin.</summary>
+    private static string Unsigned(DateTimeOffset now)
+    {
+        static string Part(string json) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(json)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var payload = $$"""{"sub":"t","role":["admin"],"iss":"contingency","aud":"contingency","nbf":{{now.ToUnixTimeSeconds()}},"exp":{{now.AddHours(1).ToUnixTimeSeconds()}}}""";
+        return $"{Part("""{"alg":"none","typ":"JWT"}""")}.{Part(payload)}.";
     }
 
     [Fact]

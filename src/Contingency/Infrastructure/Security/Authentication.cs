@@ -17,6 +17,10 @@ public static class Authentication
     public const string DefaultIssuer = "contingency";
     public const string DefaultAudience = "contingency";
     private const int MaxSubjectLength = 200;
+
+    /// <summary>A subject names someone: not empty, not absurdly long, and not the service's own name in the audit trail.</summary>
+    public static bool IsUsableSubject(string? subject) =>
+        subject is { Length: > 0 and <= MaxSubjectLength } && !string.Equals(subject, Caller.System, StringComparison.OrdinalIgnoreCase);
     private static readonly TimeSpan ClockSkew = TimeSpan.FromSeconds(30);
 
     public static string Issuer(IConfiguration config) => config["Auth:Issuer"] is { Length: > 0 } i ? i : DefaultIssuer;
@@ -34,8 +38,10 @@ public static class Authentication
             return Encoding.UTF8.GetByteCount(configuredKey) < SigningKey.MinimumBytes
                 ? $"Auth:SigningKey must be at least {SigningKey.MinimumBytes} bytes (it has {Encoding.UTF8.GetByteCount(configuredKey)})."
                 : null;
-        return SigningKey.Resolve(config, env).Length < SigningKey.MinimumBytes
-            ? $"The signing key in {SigningKey.PathOf(config, env)} is shorter than {SigningKey.MinimumBytes} bytes; delete it to make a new one."
+        if (SigningKey.Resolve(config, env).Length < SigningKey.MinimumBytes)
+            return $"The signing key in {SigningKey.PathOf(config, env)} is shorter than {SigningKey.MinimumBytes} bytes; delete it to make a new one.";
+        return SigningKey.OpenToOthers(SigningKey.PathOf(config, env))
+            ? $"The signing key in {SigningKey.PathOf(config, env)} may be read by others; make it readable by its owner only (chmod 600)."
             : null;
     }
 
@@ -53,6 +59,9 @@ public static class Authentication
     {
         // Claims keep the names they have in the token: sub, role, provider_id.
         options.MapInboundClaims = false;
+        // A refused token is told so (WWW-Authenticate: Bearer error="invalid_token"), not why:
+        // the reasons name key ids and lifetimes that help nobody but someone probing.
+        options.IncludeErrorDetails = false;
         var parameters = options.TokenValidationParameters;
         parameters.ValidAudience = Audience(config);
         parameters.NameClaimType = ClaimNames.Subject;
@@ -77,10 +86,11 @@ public static class Authentication
         }
         options.Events = new JwtBearerEvents
         {
-            // Every action is someone's: a token without a subject (or an absurd one) is not accepted.
+            // Every action is someone's: a token without a subject, an absurd one, or one posing as the
+            // service itself ("system", the scheduler's name in the audit trail) is not accepted.
             OnTokenValidated = context =>
             {
-                if (context.Principal?.FindFirst(ClaimNames.Subject)?.Value is not { Length: > 0 and <= MaxSubjectLength })
+                if (!IsUsableSubject(context.Principal?.FindFirst(ClaimNames.Subject)?.Value))
                     context.Fail("The token has no usable subject.");
                 return Task.CompletedTask;
             },

@@ -5,8 +5,9 @@ using System.Text;
 
 /// <summary>
 /// The shared key tokens are signed with: <c>Auth:SigningKey</c> when configured, otherwise one the
-/// service makes on first start and keeps beside its data (<c>signing-key</c>, readable by its owner
-/// only), so a fresh install has a way in through the <c>token</c> command. The key is never logged.
+/// service makes on first start and keeps beside its data (<c>signing-key</c>, mode 600 on Unix; a
+/// key file others may read stops the service at start), so a fresh install has a way in through
+/// the <c>token</c> command. The key is never logged.
 /// </summary>
 public static class SigningKey
 {
@@ -23,6 +24,12 @@ public static class SigningKey
     /// <summary>Where the generated key lives: <c>Auth:KeyFile</c>, or beside the database file.</summary>
     public static string PathOf(IConfiguration config, IHostEnvironment env) =>
         config["Auth:KeyFile"] is { Length: > 0 } file ? Path.GetFullPath(file) : Path.Combine(Database.DataDirectory(config, env), FileName);
+
+    /// <summary>True when the key file grants anything to its group or others (on Windows, folder permissions govern).</summary>
+    public static bool OpenToOthers(string path) =>
+        !OperatingSystem.IsWindows() && File.Exists(path)
+        && (File.GetUnixFileMode(path) & (UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+                                          | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute)) != 0;
 
     private static string ReadOrCreate(string path)
     {

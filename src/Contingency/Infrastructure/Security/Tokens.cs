@@ -50,6 +50,12 @@ public static class TokenCommand
         return 0;
     }
 
+    private static readonly string[] Options = ["--role", "--provider-id", "--expires", "--subject"];
+
+    /// <summary>The arguments that are configuration (<c>--ConnectionStrings:Contingency=...</c>), not the command's own options.</summary>
+    public static string[] ConfigurationArguments(string[] args) =>
+        args.Where(a => a.StartsWith("--", StringComparison.Ordinal) && a.Contains('=') && !Options.Contains(a[..a.IndexOf('=')])).ToArray();
+
     private sealed record Request(IReadOnlyList<string> Roles, string? ProviderId, TimeSpan Lifetime, string Subject);
 
     private static (Request? Request, string? Error) Parse(string[] args)
@@ -57,8 +63,10 @@ public static class TokenCommand
         var roles = new List<string>();
         string? providerId = null, subject = null;
         var lifetime = DefaultLifetime;
+        var configuration = ConfigurationArguments(args);
         for (var i = 0; i < args.Length; i++)
         {
+            if (configuration.Contains(args[i])) continue;
             var value = i + 1 < args.Length ? args[i + 1] : null;
             switch (args[i])
             {
@@ -81,12 +89,14 @@ public static class TokenCommand
                     i++;
                     break;
                 default:
-                    return (null, $"Unknown or incomplete option '{args[i]}'. Usage: token --role ROLE [--role ROLE] [--provider-id ID] [--expires 8h] [--subject NAME]");
+                    return (null, $"Unknown or incomplete option '{args[i]}'. Usage: token --role ROLE [--role ROLE] [--provider-id ID] [--expires 8h] [--subject NAME] [--Setting:Name=value ...]");
             }
         }
         if (roles.Count == 0) return (null, $"Name at least one --role: {string.Join(", ", Roles.All)}.");
         if (roles.FirstOrDefault(r => !Roles.All.Contains(r)) is { } unknown)
             return (null, $"'{unknown}' is not a role; the roles are {string.Join(", ", Roles.All)}.");
+        if (subject is not null && !Authentication.IsUsableSubject(subject))
+            return (null, $"--subject must be 1 to 200 characters and not '{Caller.System}', which names the service itself in the audit trail.");
         if (roles.Contains(Roles.Provider) && string.IsNullOrEmpty(providerId))
             return (null, "The provider role needs --provider-id: the provider whose records the token may see.");
         return (new Request(roles.Distinct().ToList(), providerId, lifetime, subject ?? $"local:{Environment.UserName}"), null);

@@ -5,7 +5,7 @@ using Quartz;
 
 /// <summary>
 /// Quartz, in one place: a persistent ADO job store in the application's own database (its tables
-/// come from this project's migrations), so triggers survive restarts. SQLite runs one node
+/// come from the provider's migrations), so triggers survive restarts. SQLite runs one node
 /// (Quartz refuses to cluster on it); the clustered SQL Server and PostgreSQL stores slot in here.
 /// </summary>
 public static class Scheduling
@@ -17,7 +17,8 @@ public static class Scheduling
             q.ConfigureScheduler(o => o.InstanceName = config["Scheduler:Name"] ?? "Contingency");
             q.UsePersistentStore(store =>
             {
-                store.UseSqlite(Database.SqliteConnectionString(config, env));
+                var provider = Database.Provider(config) ?? throw new InvalidOperationException(Database.UnsupportedProvider(config));
+                provider.UseJobStore(store, Database.ConnectionString(config, env));
                 // Our migrations own the schema; the store only checks that it is there.
                 store.ConfigureStore(o => o.SchemaProvisioning = SchemaProvisioning.Validate);
             });

@@ -20,6 +20,9 @@ public abstract class DatabaseProvider
     /// <summary>Whether Quartz can run clustered on this database.</summary>
     public abstract bool SupportsClustering { get; }
 
+    /// <summary>Why the configured connection string cannot serve this provider, in one line naming the setting (never its value); null when it can.</summary>
+    public virtual string? ConfigurationProblem(string? configured) => null;
+
     /// <summary>
     /// The connection string to use: the configured one (null when none), completed with what the
     /// service needs (timeouts), or this provider's default under <paramref name="contentRoot"/>.

@@ -3,6 +3,7 @@ namespace Contingency.Infrastructure;
 using Contingency.Data;
 using Contingency.Data.Providers;
 using Contingency.Infrastructure.Audit;
+using Contingency.Migrations.Postgres;
 using Contingency.Migrations.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
@@ -16,7 +17,7 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 public static class Database
 {
     /// <summary>Every provider the service knows; a new one is a project and a line here.</summary>
-    public static readonly IReadOnlyList<DatabaseProvider> Providers = [SqliteProvider.Instance];
+    public static readonly IReadOnlyList<DatabaseProvider> Providers = [SqliteProvider.Instance, PostgresProvider.Instance];
 
     public static IServiceCollection AddContingencyDatabase(this IServiceCollection services)
     {
@@ -46,15 +47,15 @@ public static class Database
     {
         var name = config["Database:Provider"];
         return string.IsNullOrEmpty(name)
-            ? SqliteProvider.Instance
+            ? SqliteProvider.Instance // the default
             : Providers.FirstOrDefault(p => string.Equals(p.Name, name, StringComparison.OrdinalIgnoreCase));
     }
 
     /// <summary>Why the configured provider cannot be used, in one line; null when it can.</summary>
     public static string? UnsupportedProvider(IConfiguration config) =>
-        Provider(config) is null
-            ? $"Database:Provider '{config["Database:Provider"]}' is not supported; the supported providers are {string.Join(", ", Providers.Select(p => $"'{p.Name}'"))}."
-            : null;
+        Provider(config) is { } provider
+            ? provider.ConfigurationProblem(config.GetConnectionString("Contingency"))
+            : $"Database:Provider '{config["Database:Provider"]}' is not supported; the supported providers are {string.Join(", ", Providers.Select(p => $"'{p.Name}'"))}.";
 
     /// <summary>The connection string the configured provider uses (its default when none is configured).</summary>
     public static string ConnectionString(IConfiguration config, IHostEnvironment env) =>

@@ -3,7 +3,6 @@ namespace Contingency.Tests.Http;
 using System.Net;
 using Contingency.Infrastructure.Security;
 using Contingency.Tests.Support;
-using Microsoft.Data.Sqlite;
 
 /// <summary>
 /// A provider sees its own records only: another provider's record, slots, appointments and
@@ -100,10 +99,12 @@ public sealed class ProviderAccessTests(ContingencyApp app) : IClassFixture<Cont
 
     private string Snapshot()
     {
-        using var connection = new SqliteConnection($"Data Source={app.DatabasePath}");
-        connection.Open();
+        using var connection = app.OpenDatabase();
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT group_concat(Id || ':' || Status || ':' || UpdatedAt, ',') FROM (SELECT * FROM Appointments ORDER BY Id)";
-        return command.ExecuteScalar() as string ?? "";
+        command.CommandText = "SELECT \"Id\", \"Status\", \"UpdatedAt\" FROM \"Appointments\" ORDER BY \"Id\"";
+        using var reader = command.ExecuteReader();
+        var rows = new List<string>();
+        while (reader.Read()) rows.Add($"{reader.GetString(0)}:{reader.GetString(1)}:{TestDatabase.Instant(reader.GetValue(2))?.UtcTicks}");
+        return string.Join(",", rows);
     }
 }

@@ -2,11 +2,10 @@ namespace Contingency.Tests.Http;
 
 using System.Net;
 using Contingency.Tests.Support;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Time.Testing;
 
 /// <summary>
-/// Quartz for real: the persistent job store on a temporary SQLite file, the service's own job and
+/// Quartz for real: the persistent job store in the test's database, the service's own job and
 /// command, with Quartz reading the test's clock (it takes the container's TimeProvider), so a
 /// payment moment arrives when the test moves time past it.
 /// </summary>
@@ -15,17 +14,16 @@ public sealed class SchedulerTests
     private static readonly DateTimeOffset FirstPaymentMoment = DateTimeOffset.Parse("2027-02-26T17:00:00-08:00");
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    /// <summary>What the file holds, read straight from it: batches, release rows, released payments and their sum.</summary>
+    /// <summary>What the database holds, read straight from it: batches, release rows, released payments and their sum.</summary>
     private static async Task<(long Batches, long Releases, long Released, long BatchedCount)> Ledger(string path)
     {
-        await using var connection = new SqliteConnection($"Data Source={path}");
-        await connection.OpenAsync();
+        await using var connection = TestDatabase.Open(path);
         await using var query = connection.CreateCommand();
         query.CommandText = """
-            SELECT (SELECT COUNT(*) FROM PaymentBatches),
-                   (SELECT COUNT(*) FROM PaymentReleases),
-                   (SELECT COUNT(*) FROM Payments WHERE Status = 'released'),
-                   (SELECT COALESCE(SUM(Released), 0) FROM PaymentBatches)
+            SELECT (SELECT COUNT(*) FROM "PaymentBatches"),
+                   (SELECT COUNT(*) FROM "PaymentReleases"),
+                   (SELECT COUNT(*) FROM "Payments" WHERE "Status" = 'released'),
+                   (SELECT COALESCE(SUM("Released"), 0) FROM "PaymentBatches")
             """;
         await using var reader = await query.ExecuteReaderAsync();
         await reader.ReadAsync();
@@ -96,7 +94,8 @@ public sealed class SchedulerTests
     public async Task A_run_in_flight_when_the_host_stops_finishes_whole()
     {
         var faults = new PaymentRunFaults { HoldBeforeCommit = TimeSpan.FromSeconds(2) };
-        var app = new ContingencyApp();
+        // Over a database it does not own: the ledger is read after the host has stopped.
+        var app = ContingencyApp.Over(TempDatabase.NewPath());
         app.Interceptors.Add(faults);
         await app.Api().Scenario();
 

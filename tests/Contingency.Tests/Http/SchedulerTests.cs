@@ -2,6 +2,7 @@ namespace Contingency.Tests.Http;
 
 using System.Net;
 using Contingency.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 /// <summary>
@@ -107,5 +108,31 @@ public sealed class SchedulerTests
         // Whole, one way or the other: a batch with both payments, or nothing at all.
         Assert.True(ledger == (1, 2, 2, 2) || ledger == (0, 0, 0, 0), $"half-done: {ledger}");
         Assert.Equal((1, 2, 2, 2), ledger); // and since the host waits for running jobs, it finished
+    }
+
+    [PostgresOnlyFact("SQLite runs the scheduler on one node")]
+    public async Task A_clustered_node_checks_in_under_its_own_id_and_fires_the_payment_moment()
+    {
+        await using var app = new ContingencyApp();
+        app.Settings["Scheduler:Clustered"] = "true";
+        var api = app.Api();
+        var (programId, _, _) = await api.Scenario();
+
+        var scheduler = await app.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+        var metadata = await scheduler.GetMetadata();
+        Assert.True(metadata.JobStoreClustered);
+        Assert.NotEqual(Quartz.QuartzSchedulerOptions.DefaultInstanceId, metadata.SchedulerInstanceId);
+        await using (var connection = app.OpenDatabase())
+        await using (var query = connection.CreateCommand())
+        {
+            query.CommandText = "SELECT INSTANCE_NAME FROM QRTZ_SCHEDULER_STATE WHERE SCHED_NAME = @name";
+            query.With("name", metadata.SchedulerName);
+            Assert.Equal(metadata.SchedulerInstanceId, await query.ExecuteScalarAsync());
+        }
+
+        app.Clock.SetUtcNow(FirstPaymentMoment);
+        Assert.Equal((1, 2, 2, 2), await WaitForRelease(app.DatabasePath, 2));
+        var job = (await api.Get("/api/jobs")).Expect(HttpStatusCode.OK).EnumerateArray().Single(j => j.Str("job").Contains(programId));
+        Assert.Equal("2027-03-05T17:00:00-08:00", job.Str("nextFireAt"));
     }
 }

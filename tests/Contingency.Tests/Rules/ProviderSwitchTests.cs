@@ -72,9 +72,10 @@ public sealed class ProviderSwitchTests
     }
 
     [Theory]
-    [InlineData("Oracle", null)]
-    [InlineData("Postgres", null)]
-    public async Task The_service_refuses_to_start_with_one_line_and_exit_code_2(string provider, string? connectionString)
+    [InlineData("Oracle", null, null)]
+    [InlineData("Postgres", null, null)]
+    [InlineData("Sqlite", null, "true")]
+    public async Task The_service_refuses_to_start_with_one_line_and_exit_code_2(string provider, string? connectionString, string? clustered)
     {
         var dir = Path.Combine(Path.GetTempPath(), "contingency-tests", "switch-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
@@ -86,6 +87,7 @@ public sealed class ProviderSwitchTests
         };
         start.Environment["Database__Provider"] = provider;
         if (connectionString is not null) start.Environment["ConnectionStrings__Contingency"] = connectionString;
+        if (clustered is not null) start.Environment["Scheduler__Clustered"] = clustered;
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
@@ -95,8 +97,32 @@ public sealed class ProviderSwitchTests
 
         Assert.Equal(2, process.ExitCode);
         var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
-        Assert.StartsWith($"contingency: Database:Provider '{provider}'", line);
+        Assert.StartsWith(clustered is null ? $"contingency: Database:Provider '{provider}'" : "contingency: Scheduler:Clustered is true", line);
         Assert.Equal("", await stdout);
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir));
+    }
+
+    [Theory]
+    [InlineData(null, null, null)]
+    [InlineData("Sqlite", "false", null)]
+    [InlineData("Postgres", "true", null)]
+    [InlineData("Sqlite", "true", "Scheduler:Clustered is true, but Database:Provider 'Sqlite' runs the scheduler on one node only; cluster on a server database (Database:Provider 'Postgres').")]
+    [InlineData(null, "true", "Scheduler:Clustered is true, but Database:Provider 'Sqlite' runs the scheduler on one node only; cluster on a server database (Database:Provider 'Postgres').")]
+    [InlineData("Postgres", "yes", "Scheduler:Clustered must be true or false.")]
+    public void Only_a_server_database_takes_a_clustered_scheduler(string? provider, string? clustered, string? problem)
+    {
+        var settings = new List<(string, string)>();
+        if (provider is not null) settings.Add(("Database:Provider", provider));
+        if (clustered is not null) settings.Add(("Scheduler:Clustered", clustered));
+        Assert.Equal(problem, Scheduling.ConfigurationProblem(Config([.. settings])));
+    }
+
+    [Fact]
+    public void The_cluster_takes_over_a_dead_node_within_30_seconds()
+    {
+        // Died just after a check-in: stale after interval + threshold, noticed at most one interval later.
+        Assert.True(Scheduling.CheckinInterval * 2 + Scheduling.CheckinMisfireThreshold < TimeSpan.FromSeconds(30));
+        // A trigger held up by a failover still fires as itself, not as a misfire.
+        Assert.True(Scheduling.MisfireThreshold > Scheduling.CheckinInterval * 2 + Scheduling.CheckinMisfireThreshold);
     }
 }

@@ -11,3 +11,12 @@ public sealed class SqliteOnlyFactAttribute : FactAttribute
         if (TestDatabase.IsPostgres) Skip = $"SQLite only: {why}";
     }
 }
+
+/// <summary>A test of something only a server database has (a clustered scheduler): skipped, with the reason, on SQLite.</summary>
+public sealed class PostgresOnlyFactAttribute : FactAttribute
+{
+    public PostgresOnlyFactAttribute(string why)
+    {
+        if (!TestDatabase.IsPostgres) Skip = $"PostgreSQL only: {why}; tests/run runs it";
+    }
+}

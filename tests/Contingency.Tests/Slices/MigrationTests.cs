@@ -17,6 +17,18 @@ public sealed class MigrationTests(ContingencyApp app) : IClassFixture<Contingen
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
     }
 
+    [Theory]
+    [InlineData("Sqlite", "Data Source=model-check.db")]
+    [InlineData("Postgres", "Host=localhost;Database=model-check")]
+    public void Every_provider_has_a_migration_for_the_model_as_it_is(string provider, string connectionString)
+    {
+        // Whichever database the suite runs on: the snapshot is compared with the model, no server needed.
+        var options = new DbContextOptionsBuilder<ContingencyDb>();
+        Infrastructure.Database.Providers.Single(p => p.Name == provider).Configure(options, connectionString);
+        using var db = new ContingencyDb(options.Options);
+        Assert.False(db.Database.HasPendingModelChanges(), $"the model changed without a {provider} migration");
+    }
+
     [Fact]
     public async Task The_quartz_job_store_lives_in_the_same_database()
     {

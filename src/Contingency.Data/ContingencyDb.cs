@@ -1,8 +1,9 @@
 namespace Contingency.Data;
 
 using Contingency.Data.Entities;
+using Contingency.Data.Providers;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 
 public sealed class ContingencyDb(DbContextOptions<ContingencyDb> options) : DbContext(options)
 {
@@ -25,25 +26,8 @@ public sealed class ContingencyDb(DbContextOptions<ContingencyDb> options) : DbC
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(ContingencyDb).Assembly);
 
-    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
-    {
-        // SQLite has no instant type and cannot compare or order EF's text form of DateTimeOffset.
-        // Instants are UTC throughout, so there they are stored as UTC ticks: exact, ordered, indexable.
-        if (Database.IsSqlite())
-        {
-            configurationBuilder.Properties<DateTimeOffset>().HaveConversion<UtcTicksConverter>();
-            // SQLite has no decimal type either: money is stored as whole cents, exact and summable.
-            configurationBuilder.Properties<decimal>().HaveConversion<CentsConverter>();
-        }
-    }
-
-    private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
-        v => v.UtcTicks,
-        v => new DateTimeOffset(v, TimeSpan.Zero));
-
-    // Amounts carry at most two decimals (validated on the way in); reading back multiplies by
-    // 0.01m so the value keeps a scale of two: 150.00, not 150.
-    private sealed class CentsConverter() : ValueConverter<decimal, long>(
-        v => (long)(v * 100m),
-        v => v * 0.01m);
+    // How instants and money are stored is the provider's business (SQLite has types for neither);
+    // the provider rides in the options (DatabaseProvider.Configure).
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder) =>
+        DatabaseProvider.Of(this.GetService<IDbContextOptions>())?.ConfigureConventions(configurationBuilder);
 }

@@ -7,8 +7,10 @@ using Microsoft.EntityFrameworkCore.Design;
 /// <summary>Lets `dotnet ef migrations add` build the SQLite model without starting the service.</summary>
 public sealed class DesignTimeFactory : IDesignTimeDbContextFactory<ContingencyDb>
 {
-    public ContingencyDb CreateDbContext(string[] args) =>
-        new(new DbContextOptionsBuilder<ContingencyDb>()
-            .UseSqlite("Data Source=design-time.db", o => o.MigrationsAssembly(typeof(DesignTimeFactory).Assembly.GetName().Name))
-            .Options);
+    public ContingencyDb CreateDbContext(string[] args)
+    {
+        var options = new DbContextOptionsBuilder<ContingencyDb>();
+        SqliteProvider.Instance.Configure(options, "Data Source=design-time.db");
+        return new ContingencyDb(options.Options);
+    }
 }

@@ -21,7 +21,7 @@ var isTokenCommand = args.FirstOrDefault() == TokenCommand.Name;
 var builder = WebApplication.CreateBuilder(isTokenCommand ? TokenCommand.ConfigurationArguments(args[1..]) : args);
 if (isTokenCommand)
     return TokenCommand.Run(args[1..], builder.Configuration, builder.Environment, TimeProvider.System, Console.Out, Console.Error);
-if (Database.UnsupportedProvider(builder.Configuration) is { } unsupported)
+if ((Database.UnsupportedProvider(builder.Configuration) ?? Scheduling.ConfigurationProblem(builder.Configuration)) is { } unsupported)
 {
     // A configuration mistake, not a crash: one line, no stack trace.
     Console.Error.WriteLine($"contingency: {unsupported}");

@@ -116,11 +116,12 @@ public sealed class Commitment
     /// read the bookings to displace would keep a slot that no longer exists). The database decides,
     /// through this row, which both transactions write: triggers on Appointments refuse an insert
     /// unless its commitment still covers the appointment's day, and raise <see cref="BookingsVersion"/>
-    /// in the same statement (see the CommitmentBookingsVersion migration); the withdrawal saves this
-    /// row with the BookingsVersion it read as a concurrency token, so a booking that came in after its
-    /// read makes it fail and start again, now seeing that booking. Whichever commits first, the
-    /// other sees it: SQLite serialises the writers, and on PostgreSQL and SQL Server the trigger's
-    /// UPDATE of the row waits for the withdrawal's and re-checks it.
+    /// in the same statement (see the CommitmentBookingsVersion migration on SQLite, InitialCreate on
+    /// PostgreSQL); the withdrawal saves this row with the BookingsVersion it read as a concurrency
+    /// token, so a booking that came in after its read makes it fail and start again, now seeing that
+    /// booking. Whichever commits first, the other sees it: SQLite serialises the writers, and on
+    /// PostgreSQL the trigger's UPDATE of the row is the check: it waits for the withdrawal's and
+    /// re-checks the day against the committed row.
     /// </para>
     /// </summary>
     public void Withdraw(DateOnly effectiveOn, string reason, SlotCalendar calendar, DateOnly today, DateTimeOffset now)

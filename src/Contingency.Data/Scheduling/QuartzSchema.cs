@@ -2,8 +2,8 @@ namespace Contingency.Data.Scheduling;
 
 /// <summary>
 /// The tables of Quartz.NET 4's ADO job store, described once from its documented schema and
-/// rendered as DDL for each database the service supports, so every provider's migration set
-/// creates the same store. Execution-history tables are left out: the service does not turn
+/// rendered as DDL for each database the service supports by that provider's dialect (beside its
+/// migrations), so every provider's migration set creates the same store. Execution-history tables are left out: the service does not turn
 /// Quartz's history on (its own payment batches are the record of what ran).
 /// </summary>
 public static class QuartzSchema
@@ -122,8 +122,10 @@ public static class QuartzSchema
     public interface IDialect
     {
         string TypeOf(Column column);
+        /// <summary>The column's default as this database writes it (a boolean is 0 on one and FALSE on another).</summary>
+        string DefaultOf(Column column) => column.Default!;
         /// <summary>Statements to run after the tables exist (SQLite needs triggers for cascading deletes).</summary>
-        IEnumerable<string> AfterTables();
+        IEnumerable<string> AfterTables() => [];
     }
 
     public static IEnumerable<string> CreateStatements(IDialect dialect)
@@ -131,7 +133,7 @@ public static class QuartzSchema
         foreach (var table in Tables)
         {
             var lines = table.Columns.Select(c =>
-                $"  {c.Name} {dialect.TypeOf(c)}{(c.Nullable ? " NULL" : " NOT NULL")}{(c.Default is { } d ? $" DEFAULT {d}" : "")}").ToList();
+                $"  {c.Name} {dialect.TypeOf(c)}{(c.Nullable ? " NULL" : " NOT NULL")}{(c.Default is not null ? $" DEFAULT {dialect.DefaultOf(c)}" : "")}").ToList();
             lines.Add($"  CONSTRAINT PK_{Prefix}{table.Name} PRIMARY KEY ({string.Join(", ", table.Key)})");
             foreach (var fk in table.ForeignKeys)
                 lines.Add($"  CONSTRAINT FK_{Prefix}{table.Name}_{fk.Table} FOREIGN KEY ({string.Join(", ", fk.Columns)}) " +
@@ -146,23 +148,4 @@ public static class QuartzSchema
 
     public static IEnumerable<string> DropStatements() =>
         Tables.Reverse().Select(t => $"DROP TABLE IF EXISTS {Prefix}{t.Name}");
-
-    public sealed class Sqlite : IDialect
-    {
-        public string TypeOf(Column column) => column.Kind switch
-        {
-            Kind.Name => "TEXT",
-            Kind.Long or Kind.Int or Kind.Bool => "INTEGER",
-            Kind.Blob => "BLOB",
-            Kind.Decimal => "NUMERIC",
-            _ => throw new ArgumentOutOfRangeException(nameof(column)),
-        };
-
-        // Quartz's own connections do not turn SQLite's foreign keys on, so the cascade from a trigger
-        // to its detail row is done by triggers.
-        public IEnumerable<string> AfterTables() =>
-            Tables.Where(t => t.ForeignKeys.Any(fk => fk.Cascade)).Select(t =>
-                $"CREATE TRIGGER {Prefix}{t.Name}_ON_TRIGGER_DELETE AFTER DELETE ON {Prefix}TRIGGERS\nBEGIN\n" +
-                $"  DELETE FROM {Prefix}{t.Name} WHERE SCHED_NAME = OLD.SCHED_NAME AND TRIGGER_NAME = OLD.TRIGGER_NAME AND TRIGGER_GROUP = OLD.TRIGGER_GROUP;\nEND");
-    }
 }

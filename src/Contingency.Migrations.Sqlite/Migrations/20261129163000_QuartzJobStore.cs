@@ -14,7 +14,7 @@ namespace Contingency.Migrations.Sqlite.Migrations
     {
         protected override void Up(MigrationBuilder migrationBuilder)
         {
-            foreach (var statement in QuartzSchema.CreateStatements(new QuartzSchema.Sqlite()))
+            foreach (var statement in QuartzSchema.CreateStatements(new SqliteQuartzDialect()))
                 migrationBuilder.Sql(statement);
         }
 

@@ -5,21 +5,81 @@ using Quartz;
 
 /// <summary>
 /// Quartz, in one place: a persistent ADO job store in the application's own database (its tables
-/// come from this project's migrations), so triggers survive restarts. SQLite runs one node
-/// (Quartz refuses to cluster on it); the clustered SQL Server and PostgreSQL stores slot in here.
+/// come from the provider's migrations), so triggers survive restarts. With <c>Scheduler:Clustered</c>
+/// every node sharing the database (and <c>Scheduler:Name</c>) takes part in one cluster: any node
+/// fires a trigger, exactly one does, and a dead node's work is taken over. SQLite runs one node and
+/// refuses the setting.
 /// </summary>
 public static class Scheduling
 {
+    /// <summary>
+    /// How often a clustered node records in the database that it is alive. With the threshold below, a
+    /// node that dies right after checking in is written off 5 + 15 = 20 s later, and a live node
+    /// notices at its next check-in, at most 5 s after that: what the dead node held fires again
+    /// within 25 s (the target is 30). Every node writes one row every 5 s: nothing for the database.
+    /// </summary>
+    public static readonly TimeSpan CheckinInterval = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// How late a check-in may be before the other nodes treat its node as dead and recover its
+    /// triggers. It must outlast the longest pause a live node can take (a garbage collection, a virtual
+    /// machine moved, a database failover); a node written off while alive has its running payment run
+    /// started again elsewhere, which costs a second attempt and never a second payment (a payment's
+    /// release row is unique and the run is idempotent).
+    /// </summary>
+    public static readonly TimeSpan CheckinMisfireThreshold = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How late a trigger may fire before it counts as misfired (Quartz's default, chosen on purpose):
+    /// longer than a failover, so a payment moment held up by a dead node still fires as itself; a
+    /// moment missed for longer (the whole service down) fires once, by its FireNow instruction.
+    /// </summary>
+    public static readonly TimeSpan MisfireThreshold = TimeSpan.FromSeconds(60);
+
+    public static bool Clustered(IConfiguration config) => bool.TryParse(config["Scheduler:Clustered"], out var clustered) && clustered;
+
+    /// <summary>Why the scheduler settings cannot be used with this database, in one line; null when they can.</summary>
+    public static string? ConfigurationProblem(IConfiguration config)
+    {
+        if (config["Scheduler:Clustered"] is { Length: > 0 } value && !bool.TryParse(value, out _))
+            return "Scheduler:Clustered must be true or false.";
+        if (Clustered(config) && Database.Provider(config) is { SupportsClustering: false } provider)
+            return $"Scheduler:Clustered is true, but Database:Provider '{provider.Name}' runs the scheduler on one node only; " +
+                   "cluster on a server database (Database:Provider 'Postgres').";
+        return null;
+    }
+
     public static IServiceCollection AddContingencyScheduler(this IServiceCollection services, IConfiguration config, IHostEnvironment env)
     {
+        var clustered = Clustered(config);
         services.AddQuartz(q =>
         {
-            q.ConfigureScheduler(o => o.InstanceName = config["Scheduler:Name"] ?? "Contingency");
+            q.ConfigureScheduler(o =>
+            {
+                // The cluster's name: every node of one service must carry the same.
+                o.InstanceName = config["Scheduler:Name"] ?? "Contingency";
+                // Each node its own id (host name and a time stamp), so each knows its own check-ins and firings.
+                if (clustered) o.GenerateInstanceId = true;
+            });
             q.UsePersistentStore(store =>
             {
-                store.UseSqlite(Database.SqliteConnectionString(config, env));
-                // Our migrations own the schema; the store only checks that it is there.
-                store.ConfigureStore(o => o.SchemaProvisioning = SchemaProvisioning.Validate);
+                var provider = Database.Provider(config) ?? throw new InvalidOperationException(Database.UnsupportedProvider(config));
+                provider.UseJobStore(store, Database.ConnectionString(config, env));
+                store.ConfigureStore(o =>
+                {
+                    // Our migrations own the schema; the store only checks that it is there.
+                    o.SchemaProvisioning = SchemaProvisioning.Validate;
+                    o.MisfireThreshold = MisfireThreshold;
+                    // In a cluster, a trigger is read and claimed under the store's row lock: two nodes
+                    // never pick the same trigger in one round, whatever the batch size.
+                    if (clustered) o.AcquireTriggersWithinLock = true;
+                });
+                if (clustered)
+                    store.UseClustering(c =>
+                    {
+                        c.CheckinInterval = CheckinInterval;
+                        c.CheckinMisfireThreshold = CheckinMisfireThreshold;
+                    });
             });
         });
         services.AddQuartzHostedService(o =>

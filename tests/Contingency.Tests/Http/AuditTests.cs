@@ -10,7 +10,6 @@ using Contingency.Features.Programs;
 using Contingency.Infrastructure.Security;
 using Contingency.Tests.Support;
 using Mediator;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -59,10 +58,9 @@ public sealed class AuditTests
 
     private static async Task<long> CountEntries(string databasePath)
     {
-        await using var connection = new SqliteConnection($"Data Source={databasePath};Pooling=False");
-        await connection.OpenAsync();
+        await using var connection = TestDatabase.Open(databasePath);
         await using var command = connection.CreateCommand();
-        command.CommandText = "SELECT COUNT(*) FROM AuditEntries";
+        command.CommandText = "SELECT COUNT(*) FROM \"AuditEntries\"";
         return (long)(await command.ExecuteScalarAsync())!;
     }
 
@@ -183,21 +181,31 @@ public sealed class AuditTests
         var before = await Entries(api);
         Assert.NotEmpty(before);
 
-        await using var connection = new SqliteConnection($"Data Source={app.DatabasePath};Pooling=False");
-        await connection.OpenAsync();
-        foreach (var sql in new[]
-                 {
-                     "UPDATE AuditEntries SET Actor = 'someone-else' WHERE Sequence = 1",
-                     "UPDATE AuditEntries SET Summary = ''",
-                     "DELETE FROM AuditEntries WHERE Sequence = 1",
-                     "DELETE FROM AuditEntries",
-                     // REPLACE deletes the old row without firing delete triggers: refused all the same.
-                     "INSERT OR REPLACE INTO AuditEntries (Sequence, At, Actor, Action, EntityType, EntityId, Summary) VALUES (1, 0, 'x', 'x', 'x', 'x', 'x')",
-                 })
+        await using var connection = app.OpenDatabase();
+        string[] statements =
+        [
+            """UPDATE "AuditEntries" SET "Actor" = 'someone-else' WHERE "Sequence" = 1""",
+            """UPDATE "AuditEntries" SET "Summary" = ''""",
+            """DELETE FROM "AuditEntries" WHERE "Sequence" = 1""",
+            "DELETE FROM \"AuditEntries\"",
+            .. TestDatabase.IsPostgres
+                ? new[]
+                {
+                    // An upsert over an entry is an update; TRUNCATE fires no row trigger, so it has its own.
+                    """INSERT INTO "AuditEntries" ("Sequence", "At", "Actor", "Action", "EntityType", "EntityId", "Summary") VALUES (1, now(), 'x', 'x', 'x', 'x', 'x') ON CONFLICT ("Sequence") DO UPDATE SET "Actor" = 'x'""",
+                    "TRUNCATE \"AuditEntries\"",
+                }
+                : new[]
+                {
+                    // REPLACE deletes the old row without firing delete triggers: refused all the same.
+                    """INSERT OR REPLACE INTO "AuditEntries" ("Sequence", "At", "Actor", "Action", "EntityType", "EntityId", "Summary") VALUES (1, 0, 'x', 'x', 'x', 'x', 'x')""",
+                },
+        ];
+        foreach (var sql in statements)
         {
             await using var command = connection.CreateCommand();
             command.CommandText = sql;
-            var refused = await Assert.ThrowsAsync<SqliteException>(() => command.ExecuteNonQueryAsync());
+            var refused = await Assert.ThrowsAnyAsync<System.Data.Common.DbException>(() => command.ExecuteNonQueryAsync());
             Assert.Contains("audit-append-only", refused.Message);
         }
 

@@ -120,7 +120,7 @@ public sealed class CommitmentsApiTests(ContingencyApp app) : IClassFixture<Cont
         var kept = await api.Book(Api.BookingBody(providerId, "2027-03-12T09:00:00-08:00"));
         var lost = await api.Book(Api.BookingBody(providerId, "2027-03-15T10:00:00-07:00", memberRef: "M-2"));
         var cancelled = await api.Book(Api.BookingBody(providerId, "2027-03-16T10:00:00-07:00", memberRef: "M-3"));
-        (await api.Post($"/api/appointments/{cancelled.Id()}/cancel", new { reason = "ill", initiatedBy = "member" })).Expect(HttpStatusCode.OK);
+        (await api.Post($"/api/appointments/{cancelled.Id()}/cancel", new { reason = "member unwell", initiatedBy = "member" })).Expect(HttpStatusCode.OK);
 
         var withdrawn = (await api.Post($"/api/commitments/{commitmentId}/withdraw", new { effectiveOn = "2027-03-15", reason = "back to own practice" }))
             .Expect(HttpStatusCode.OK);

@@ -2,7 +2,6 @@ namespace Contingency.Tests.Http;
 
 using System.Net;
 using Contingency.Tests.Support;
-using Microsoft.Data.Sqlite;
 
 /// <summary>Extending a program: safe to retry, capped at 104 weeks, and paying at once what became due.</summary>
 public sealed class ExtensionTests
@@ -59,10 +58,9 @@ public sealed class ExtensionTests
 
     private static async Task<long> Released(string path)
     {
-        await using var connection = new SqliteConnection($"Data Source={path}");
-        await connection.OpenAsync();
+        await using var connection = TestDatabase.Open(path);
         await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT COUNT(*) FROM Payments WHERE Status = 'released'";
+        query.CommandText = "SELECT COUNT(*) FROM \"Payments\" WHERE \"Status\" = 'released'";
         return (long)(await query.ExecuteScalarAsync())!;
     }
 }

@@ -224,7 +224,7 @@ public static class HostileInputTable
         var id = body.Id();
         tally.Check(!id.StartsWith("hostile", StringComparison.Ordinal), $"the program took the id '{id}'");
         tally.Check(body.Str("endsOn") == endsOn, $"program {id} answered endsOn {body.Str("endsOn")}, not {endsOn}");
-        var stored = await fx.ScalarAsync<long>("SELECT COUNT(*) FROM Programs WHERE Id = $id", ("$id", id));
+        var stored = await fx.ScalarAsync<long>("SELECT COUNT(*) FROM \"Programs\" WHERE \"Id\" = @id", ("@id", id));
         tally.Check(stored == 1, $"program {id} is not stored under that id");
     };
 
@@ -300,7 +300,7 @@ public static class HostileInputTable
                 tally.Add("Providers", 1);
                 var id = body.Id();
                 tally.Check(id != "hostile-provider-id", "the provider took the id it was sent");
-                var status = await fx.ScalarAsync<string>("SELECT Status FROM Providers WHERE Id = $id", ("$id", id));
+                var status = await fx.ScalarAsync<string>("SELECT \"Status\" FROM \"Providers\" WHERE \"Id\" = @id", ("@id", id));
                 tally.Check(status == "active", $"provider {id} is stored as '{status}'");
             });
 
@@ -397,11 +397,11 @@ public static class HostileInputTable
             {
                 var id = body.Id();
                 tally.Add("Commitments", 1);
-                tally.Add("Payments", await fx.ScalarAsync<long>("SELECT COUNT(*) FROM Payments WHERE CommitmentId = $id", ("$id", id)));
+                tally.Add("Payments", await fx.ScalarAsync<long>("SELECT COUNT(*) FROM \"Payments\" WHERE \"CommitmentId\" = @id", ("@id", id)));
                 tally.Check(id != "hostile-commitment-id", "the commitment took the id it was sent");
-                var status = await fx.ScalarAsync<string>("SELECT Status FROM Commitments WHERE Id = $id", ("$id", id));
-                var total = await fx.ScalarAsync<long>("SELECT TotalSlots FROM Commitments WHERE Id = $id", ("$id", id));
-                var endsOn = await fx.ScalarAsync<string>("SELECT EndsOn FROM Commitments WHERE Id = $id", ("$id", id));
+                var status = await fx.ScalarAsync<string>("SELECT \"Status\" FROM \"Commitments\" WHERE \"Id\" = @id", ("@id", id));
+                var total = await fx.ScalarAsync<long>("SELECT \"TotalSlots\" FROM \"Commitments\" WHERE \"Id\" = @id", ("@id", id));
+                var endsOn = await fx.ScalarAsync<string>("SELECT \"EndsOn\" FROM \"Commitments\" WHERE \"Id\" = @id", ("@id", id));
                 tally.Check((status, total, endsOn) == ("active", 240, "2027-04-25"),
                     $"commitment {id} is stored as ({status}, {total} slots, ends {endsOn}), not (active, 240, 2027-04-25)");
             });
@@ -440,12 +440,12 @@ public static class HostileInputTable
             AcceptedOr(200, BadRequest), onAccepted: async (fx, body, tally) =>
             {
                 var id = fx["spareCommitment"];
-                var status = await fx.ScalarAsync<string>("SELECT Status FROM Commitments WHERE Id = $id", ("$id", id));
-                var total = await fx.ScalarAsync<long>("SELECT TotalSlots FROM Commitments WHERE Id = $id", ("$id", id));
-                var endsOn = await fx.ScalarAsync<string>("SELECT EndsOn FROM Commitments WHERE Id = $id", ("$id", id));
+                var status = await fx.ScalarAsync<string>("SELECT \"Status\" FROM \"Commitments\" WHERE \"Id\" = @id", ("@id", id));
+                var total = await fx.ScalarAsync<long>("SELECT \"TotalSlots\" FROM \"Commitments\" WHERE \"Id\" = @id", ("@id", id));
+                var endsOn = await fx.ScalarAsync<string>("SELECT \"EndsOn\" FROM \"Commitments\" WHERE \"Id\" = @id", ("@id", id));
                 tally.Check((status, total, endsOn) == ("withdrawn", 150, "2027-04-04"),
                     $"the withdrawn commitment is stored as ({status}, {total} slots, ends {endsOn}), not (withdrawn, 150, 2027-04-04)");
-                var other = await fx.ScalarAsync<string>("SELECT Status FROM Appointments WHERE Id = $id", ("$id", fx["appointment"]));
+                var other = await fx.ScalarAsync<string>("SELECT \"Status\" FROM \"Appointments\" WHERE \"Id\" = @id", ("@id", fx["appointment"]));
                 tally.Check(other == "booked", $"another commitment's appointment became '{other}'");
             });
     }
@@ -530,8 +530,8 @@ public static class HostileInputTable
                 tally.Check(id != "hostile-appointment-id", "the appointment took the id it was sent");
                 tally.Check(body.Str("end") == "2027-03-03T10:00:00-08:00", $"the appointment answered end {body.Str("end")}");
                 var row = await fx.ScalarAsync<string>(
-                    "SELECT Status || '|' || CommitmentId || '|' || ProgramId || '|' || IFNULL(TimelyAccessMet, 'null') || '|' || IFNULL(FollowUpDueBy, 'null') FROM Appointments WHERE Id = $id",
-                    ("$id", id));
+                    "SELECT \"Status\" || '|' || \"CommitmentId\" || '|' || \"ProgramId\" || '|' || COALESCE(CAST(\"TimelyAccessMet\" AS TEXT), 'null') || '|' || COALESCE(CAST(\"FollowUpDueBy\" AS TEXT), 'null') FROM \"Appointments\" WHERE \"Id\" = @id",
+                    ("id", id));
                 var expected = $"booked|{fx["commitment"]}|{fx["program"]}|null|null";
                 tally.Check(row == expected, $"appointment {id} is stored as {row}, not {expected}");
             });
@@ -545,7 +545,7 @@ public static class HostileInputTable
 
     private static AcceptedCheck StatusBecomes(string appointment, string status) => async (fx, _, tally) =>
     {
-        var stored = await fx.ScalarAsync<string>("SELECT Status FROM Appointments WHERE Id = $id", ("$id", fx[appointment]));
+        var stored = await fx.ScalarAsync<string>("SELECT \"Status\" FROM \"Appointments\" WHERE \"Id\" = @id", ("@id", fx[appointment]));
         tally.Check(stored == status, $"appointment {appointment} is stored as '{stored}', not '{status}'");
     };
 
@@ -617,7 +617,7 @@ public static class HostileInputTable
             {
                 tally.Add("Appointments", 1);
                 var id = body.Id();
-                var row = await fx.ScalarAsync<string>("SELECT Status || '|' || MemberRef || '|' || Kind FROM Appointments WHERE Id = $id", ("$id", id));
+                var row = await fx.ScalarAsync<string>("SELECT \"Status\" || '|' || \"MemberRef\" || '|' || \"Kind\" FROM \"Appointments\" WHERE \"Id\" = @id", ("@id", id));
                 tally.Check(row == "booked|M-000123|intake", $"the new appointment {id} is stored as {row}, not booked|M-000123|intake");
                 await StatusBecomes("toReschedule", "cancelled")(fx, body, tally);
             });

@@ -1,5 +1,6 @@
 namespace Contingency.Tests.Http;
 
+using System.Data.Common;
 using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
@@ -7,7 +8,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Contingency.Tests.Support;
-using Microsoft.Data.Sqlite;
 
 /// <summary>Builds a request body over the fixture's ids (null: the request has no body).</summary>
 public delegate byte[] BodyBuilder(HostileFixture fx);
@@ -253,17 +253,9 @@ public sealed class HostileFixture : IAsyncLifetime
         }
     }
 
-    private SqliteConnection Open()
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = App.DatabasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false,
-        }.ToString());
-        connection.Open();
-        return connection;
-    }
+    private DbConnection Open() => App.OpenDatabase();
 
-    /// <summary>Row counts read straight from the file, not through the service.</summary>
+    /// <summary>Row counts read straight from the database, not through the service.</summary>
     public async Task<Dictionary<string, long>> CountRowsAsync()
     {
         var counts = new Dictionary<string, long>();
@@ -276,8 +268,14 @@ public sealed class HostileFixture : IAsyncLifetime
         await using var connection = Open();
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
-        foreach (var (name, value) in parameters) command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        var result = await command.ExecuteScalarAsync();
+        foreach (var (name, value) in parameters) command.With(name, value);
+        var result = await command.ExecuteScalarAsync() switch
+        {
+            // A date as SQLite keeps it (yyyy-MM-dd text), whichever database returned it.
+            DateTime date when date.TimeOfDay == TimeSpan.Zero => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            DateOnly date => date.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+            var other => other,
+        };
         return result is null or DBNull ? default : (T)Convert.ChangeType(result, typeof(T), CultureInfo.InvariantCulture);
     }
 

@@ -49,8 +49,8 @@ public sealed class HostileInputTests(HostileFixture fx) : IClassFixture<Hostile
         async Task<string> Origin(string table, string id)
         {
             if (madeBy.TryGetValue(id, out var name)) return $"made by '{name}'";
-            var columns = table is "Programs" or "Commitments" ? "StartsOn || ', ' || Weeks || ' weeks'" : "'?'";
-            return $"{await fx.ScalarAsync<string>($"SELECT {columns} FROM \"{table}\" WHERE Id = $id", ("$id", id))}";
+            var columns = table is "Programs" or "Commitments" ? "\"StartsOn\" || ', ' || \"Weeks\" || ' weeks'" : "'?'";
+            return $"{await fx.ScalarAsync<string>($"SELECT {columns} FROM \"{table}\" WHERE \"Id\" = @id", ("@id", id))}";
         }
 
         // Every list and detail route renders everything there is, whatever the table left behind.
@@ -128,7 +128,7 @@ public sealed class HostileInputTests(HostileFixture fx) : IClassFixture<Hostile
         }
 
         // No case sends a zero rate: one stored as 0 was rounded from what was sent (1e-30).
-        var zeroRates = await fx.ScalarAsync<long>("SELECT COUNT(*) FROM Programs WHERE SessionRate = 0 OR PremiumRate = 0 OR SigningBonus = 0");
+        var zeroRates = await fx.ScalarAsync<long>("SELECT COUNT(*) FROM \"Programs\" WHERE \"SessionRate\" = 0 OR \"PremiumRate\" = 0 OR \"SigningBonus\" = 0");
         if (zeroRates > 0) problems.Add($"{zeroRates} programs store a rate of 0, though no request sent one");
 
         var unexpected = fx.Results.Where(r => r.Accepted && r.Case.Expect.Success != r.Status).Select(r => r.Case.Name).ToList();

@@ -5,7 +5,6 @@ using System.Text.Json;
 using Contingency.Data.Calendar;
 using Contingency.Data.Payments;
 using Contingency.Tests.Support;
-using Microsoft.Data.Sqlite;
 
 /// <summary>
 /// One rule for a payment moment: on both DST change days, the trigger fires at the advance's
@@ -64,7 +63,7 @@ public sealed class PaymentMomentTests
 
         app.Clock.SetUtcNow(due);
         Assert.True(await Eventually.True(async () => await ReleasedAt(app.DatabasePath, first.Id()) is not null), "the advance was not released at dueAt");
-        Assert.Equal(due.UtcTicks, await ReleasedAt(app.DatabasePath, first.Id()));
+        Assert.Equal(due.UtcTicks, (await ReleasedAt(app.DatabasePath, first.Id()))?.UtcTicks);
     }
 
     private static JsonElement FirstAdvance(Response payments) =>
@@ -73,13 +72,12 @@ public sealed class PaymentMomentTests
     private static JsonElement? Job(Response jobs, string programId) =>
         jobs.Expect(HttpStatusCode.OK).EnumerateArray().Where(j => j.Str("job").Contains(programId)).Select(j => (JsonElement?)j).FirstOrDefault();
 
-    private static async Task<long?> ReleasedAt(string path, string paymentId)
+    private static async Task<DateTimeOffset?> ReleasedAt(string path, string paymentId)
     {
-        await using var connection = new SqliteConnection($"Data Source={path}");
-        await connection.OpenAsync();
+        await using var connection = TestDatabase.Open(path);
         await using var query = connection.CreateCommand();
-        query.CommandText = "SELECT ReleasedAt FROM Payments WHERE Id = $id AND Status = 'released'";
-        query.Parameters.AddWithValue("$id", paymentId);
-        return await query.ExecuteScalarAsync() is long ticks ? ticks : null;
+        query.CommandText = "SELECT \"ReleasedAt\" FROM \"Payments\" WHERE \"Id\" = @id AND \"Status\" = 'released'";
+        query.With("id", paymentId);
+        return TestDatabase.Instant(await query.ExecuteScalarAsync());
     }
 }

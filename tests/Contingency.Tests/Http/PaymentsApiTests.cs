@@ -5,7 +5,6 @@ using System.Text;
 using Contingency.Data;
 using Contingency.Data.Entities;
 using Contingency.Tests.Support;
-using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -268,13 +267,12 @@ public sealed class PaymentsApiTests
         Assert.Equal(System.Text.Json.JsonValueKind.Null, job.GetProperty("previousFireAt").ValueKind);
         Assert.Equal("normal", job.Str("state"));
 
-        await using var connection = new SqliteConnection($"Data Source={app.DatabasePath}");
-        await connection.OpenAsync();
+        await using var connection = app.OpenDatabase();
         await using var query = connection.CreateCommand();
         // One trigger, armed at the program's first payment moment, firing once if it is missed.
         query.CommandText = "SELECT t.NEXT_FIRE_TIME, s.REPEAT_COUNT, t.MISFIRE_INSTR FROM QRTZ_TRIGGERS t JOIN QRTZ_SIMPLE_TRIGGERS s " +
-                            "ON t.SCHED_NAME = s.SCHED_NAME AND t.TRIGGER_NAME = s.TRIGGER_NAME AND t.TRIGGER_GROUP = s.TRIGGER_GROUP WHERE t.JOB_NAME LIKE $name";
-        query.Parameters.AddWithValue("$name", $"%{program.Id()}");
+                            "ON t.SCHED_NAME = s.SCHED_NAME AND t.TRIGGER_NAME = s.TRIGGER_NAME AND t.TRIGGER_GROUP = s.TRIGGER_GROUP WHERE t.JOB_NAME LIKE @name";
+        query.With("name", $"%{program.Id()}");
         await using var reader = await query.ExecuteReaderAsync();
         Assert.True(await reader.ReadAsync());
         Assert.Equal(DateTimeOffset.Parse("2027-02-06T01:00:00Z").UtcTicks, reader.GetInt64(0));

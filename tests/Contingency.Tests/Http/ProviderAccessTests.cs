@@ -5,7 +5,6 @@ using Contingency.Infrastructure.Security;
 using Contingency.Tests.Support;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 
 /// <summary>
@@ -133,13 +132,15 @@ public sealed class ProviderAccessTests(ContingencyApp app) : IClassFixture<Cont
 
     private string Snapshot()
     {
-        using var connection = new SqliteConnection($"Data Source={app.DatabasePath}");
-        connection.Open();
+        using var connection = app.OpenDatabase();
         using var command = connection.CreateCommand();
-        command.CommandText = """
-            SELECT (SELECT group_concat(Id || ':' || Status || ':' || UpdatedAt, ',') FROM (SELECT * FROM Appointments ORDER BY Id))
-                || '|' || (SELECT COUNT(*) FROM AuditEntries)
-            """;
-        return command.ExecuteScalar() as string ?? "";
+        command.CommandText = "SELECT \"Id\", \"Status\", \"UpdatedAt\" FROM \"Appointments\" ORDER BY \"Id\"";
+        var rows = new List<string>();
+        using (var reader = command.ExecuteReader())
+            while (reader.Read()) rows.Add($"{reader.GetString(0)}:{reader.GetString(1)}:{TestDatabase.Instant(reader.GetValue(2))?.UtcTicks}");
+        // The audit trail too: a refused request writes nothing, so it leaves no entry.
+        command.CommandText = "SELECT COUNT(*) FROM \"AuditEntries\"";
+        rows.Add($"audit:{Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture)}");
+        return string.Join(",", rows);
     }
 }

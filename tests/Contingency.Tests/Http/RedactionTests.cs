@@ -147,7 +147,7 @@ public sealed partial class RedactionTests(ContingencyApp app) : IClassFixture<C
         // A connection string the driver cannot read stops the start with its message: the keyword, not the password.
         const string password = "hunter2-7d0e";
         var unreadable = Assert.ThrowsAny<ArgumentException>(() =>
-            Database.SqliteConnectionString(Config(("ConnectionStrings:Contingency", $"Data Source=x.db;Password={password};Pasword={password}")), env));
+            Database.ConnectionString(Config(("ConnectionStrings:Contingency", $"Data Source=x.db;Password={password};Pasword={password}")), env));
         Assert.DoesNotContain(password, unreadable.ToString());
     }
 

@@ -2,11 +2,11 @@ namespace Contingency.Tests.Http;
 
 using System.Net;
 using Contingency.Tests.Support;
-using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
 /// <summary>
-/// Quartz for real: the persistent job store on a temporary SQLite file, the service's own job and
+/// Quartz for real: the persistent job store in the test's database, the service's own job and
 /// command, with Quartz reading the test's clock (it takes the container's TimeProvider), so a
 /// payment moment arrives when the test moves time past it.
 /// </summary>
@@ -15,17 +15,16 @@ public sealed class SchedulerTests
     private static readonly DateTimeOffset FirstPaymentMoment = DateTimeOffset.Parse("2027-02-26T17:00:00-08:00");
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
-    /// <summary>What the file holds, read straight from it: batches, release rows, released payments and their sum.</summary>
+    /// <summary>What the database holds, read straight from it: batches, release rows, released payments and their sum.</summary>
     private static async Task<(long Batches, long Releases, long Released, long BatchedCount)> Ledger(string path)
     {
-        await using var connection = new SqliteConnection($"Data Source={path}");
-        await connection.OpenAsync();
+        await using var connection = TestDatabase.Open(path);
         await using var query = connection.CreateCommand();
         query.CommandText = """
-            SELECT (SELECT COUNT(*) FROM PaymentBatches),
-                   (SELECT COUNT(*) FROM PaymentReleases),
-                   (SELECT COUNT(*) FROM Payments WHERE Status = 'released'),
-                   (SELECT COALESCE(SUM(Released), 0) FROM PaymentBatches)
+            SELECT (SELECT COUNT(*) FROM "PaymentBatches"),
+                   (SELECT COUNT(*) FROM "PaymentReleases"),
+                   (SELECT COUNT(*) FROM "Payments" WHERE "Status" = 'released'),
+                   (SELECT COALESCE(SUM("Released"), 0) FROM "PaymentBatches")
             """;
         await using var reader = await query.ExecuteReaderAsync();
         await reader.ReadAsync();
@@ -96,7 +95,8 @@ public sealed class SchedulerTests
     public async Task A_run_in_flight_when_the_host_stops_finishes_whole()
     {
         var faults = new PaymentRunFaults { HoldBeforeCommit = TimeSpan.FromSeconds(2) };
-        var app = new ContingencyApp();
+        // Over a database it does not own: the ledger is read after the host has stopped.
+        var app = ContingencyApp.Over(TempDatabase.NewPath());
         app.Interceptors.Add(faults);
         await app.Api().Scenario();
 
@@ -108,5 +108,31 @@ public sealed class SchedulerTests
         // Whole, one way or the other: a batch with both payments, or nothing at all.
         Assert.True(ledger == (1, 2, 2, 2) || ledger == (0, 0, 0, 0), $"half-done: {ledger}");
         Assert.Equal((1, 2, 2, 2), ledger); // and since the host waits for running jobs, it finished
+    }
+
+    [PostgresOnlyFact("SQLite runs the scheduler on one node")]
+    public async Task A_clustered_node_checks_in_under_its_own_id_and_fires_the_payment_moment()
+    {
+        await using var app = new ContingencyApp();
+        app.Settings["Scheduler:Clustered"] = "true";
+        var api = app.Api();
+        var (programId, _, _) = await api.Scenario();
+
+        var scheduler = await app.Services.GetRequiredService<Quartz.ISchedulerFactory>().GetScheduler();
+        var metadata = await scheduler.GetMetadata();
+        Assert.True(metadata.JobStoreClustered);
+        Assert.NotEqual(Quartz.QuartzSchedulerOptions.DefaultInstanceId, metadata.SchedulerInstanceId);
+        await using (var connection = app.OpenDatabase())
+        await using (var query = connection.CreateCommand())
+        {
+            query.CommandText = "SELECT INSTANCE_NAME FROM QRTZ_SCHEDULER_STATE WHERE SCHED_NAME = @name";
+            query.With("name", metadata.SchedulerName);
+            Assert.Equal(metadata.SchedulerInstanceId, await query.ExecuteScalarAsync());
+        }
+
+        app.Clock.SetUtcNow(FirstPaymentMoment);
+        Assert.Equal((1, 2, 2, 2), await WaitForRelease(app.DatabasePath, 2));
+        var job = (await api.Get("/api/jobs")).Expect(HttpStatusCode.OK).EnumerateArray().Single(j => j.Str("job").Contains(programId));
+        Assert.Equal("2027-03-05T17:00:00-08:00", job.Str("nextFireAt"));
     }
 }

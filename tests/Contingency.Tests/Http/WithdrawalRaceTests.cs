@@ -81,6 +81,51 @@ public sealed class WithdrawalRaceTests(ContingencyApp app) : IClassFixture<Cont
             string.Join(", ", outcomes.Select(o => $"{o.Key}: {o.Value}")));
     }
 
+    [Fact]
+    public async Task A_reschedule_racing_a_withdrawal_and_a_booking_of_the_slot_it_frees_gets_an_answer_of_the_rules()
+    {
+        // The appointment lies on a day the withdrawal removes, and moves to another such day while a
+        // second member books the slot it frees: each write takes the same rows (the commitment, the
+        // appointment, the freed slot's index entry), so on a server each must take them in one order.
+        var program = await api.CreateProgram();
+        var outcomes = new Dictionary<string, int>();
+        for (var round = 0; round < Repetitions / 2; round++)
+        {
+            var provider = await api.Enroll();
+            var commitment = await api.Commit(program.Id(), Api.CommitmentBody(provider.Id()));
+            var freed = $"2027-03-{16 + round % 3:00}T09:00:00-07:00";
+            var moving = await api.Book(Api.BookingBody(provider.Id(), freed, memberRef: "M-moving"));
+
+            using var gate = new SemaphoreSlim(0);
+            async Task<(string Kind, Response Response)> Go(string kind, Func<Task<Response>> send)
+            {
+                await gate.WaitAsync();
+                return (kind, await send());
+            }
+            var requests = new List<Task<(string Kind, Response Response)>>
+            {
+                Go("withdraw", () => app.Api().Post($"/api/commitments/{commitment.Id()}/withdraw", new { effectiveOn = "2027-03-15", reason = "leaving" })),
+                Go("reschedule", () => app.Api().Post($"/api/appointments/{moving.Id()}/reschedule",
+                    new { providerId = provider.Id(), start = "2027-03-19T10:00:00-07:00" })),
+                Go("book", () => app.Api().Post("/api/appointments", Api.BookingBody(provider.Id(), freed, memberRef: "M-other"))),
+            };
+            gate.Release(requests.Count);
+            foreach (var (kind, response) in await Task.WhenAll(requests))
+            {
+                var outcome = $"{kind} {(int)response.Status} {(response.Status is HttpStatusCode.OK or HttpStatusCode.Created ? "" : response.Body.Str("code"))}".Trim();
+                outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+                Assert.True(outcome is "withdraw 200" or "reschedule 201" or "reschedule 409 invalid-transition"
+                        or "reschedule 422 not-a-committed-slot" or "book 201" or "book 409 slot-taken" or "book 422 not-a-committed-slot",
+                    $"round {round}: {kind} answered {response.Raw}");
+            }
+
+            var held = await InDb(db => db.Appointments.AsNoTracking()
+                .Where(a => a.CommitmentId == commitment.Id() && a.HeldSlot != null).ToListAsync());
+            Assert.True(held.Count == 0, $"round {round}: {string.Join(", ", held.Select(a => $"{a.Status} {a.Id} on {a.LocalDate}"))} still held after the withdrawal");
+        }
+        Assert.True(outcomes.ContainsKey("withdraw 200"), string.Join(", ", outcomes.Select(o => $"{o.Key}: {o.Value}")));
+    }
+
     private async Task<T> InDb<T>(Func<ContingencyDb, Task<T>> query)
     {
         await using var scope = app.Services.CreateAsyncScope();

@@ -13,7 +13,7 @@ using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-/// <summary>Use cases sent through Mediator, pipeline and all, against SQLite built by the migrations.</summary>
+/// <summary>Use cases sent through Mediator, pipeline and all, against the test database built by the migrations.</summary>
 public sealed class BookingSliceTests(ContingencyApp app) : IClassFixture<ContingencyApp>
 {
     private async Task<T> Send<T>(ICommand<T> command)
@@ -36,6 +36,35 @@ public sealed class BookingSliceTests(ContingencyApp app) : IClassFixture<Contin
         var commitment = await Send(new Commit(program.Id, provider.Id, 6,
             [DayOfWeek.Monday, DayOfWeek.Wednesday], new TimeOnly(9, 0), new DateOnly(2027, 3, 1), 8, [new DateOnly(2027, 3, 3)]));
         return (program, provider, commitment);
+    }
+
+    [Fact]
+    public async Task The_database_refuses_a_booking_of_a_day_its_commitment_no_longer_covers_and_counts_every_other()
+    {
+        var (_, provider, commitment) = await Scenario();
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ContingencyDb>();
+        var now = app.Clock.GetUtcNow();
+        // Both appointments found as a booking finds them, while the commitment still runs 8 weeks.
+        var (early, _) = await SlotBooking.NewAppointmentAsync(db, provider.Id, DateTimeOffset.Parse("2027-03-08T09:00:00-08:00"),
+            "M-1", Appointment.Intake, null, null, now, default);
+        var (late, _) = await SlotBooking.NewAppointmentAsync(db, provider.Id, DateTimeOffset.Parse("2027-03-15T09:00:00-07:00"),
+            "M-2", Appointment.Intake, null, null, now, default);
+        Task<long> BookingsVersion() => db.Commitments.AsNoTracking().Where(c => c.Id == commitment.Id).Select(c => c.BookingsVersion).SingleAsync();
+        var before = await BookingsVersion();
+
+        // A withdrawal commits in between: the commitment now ends on Sunday 03-14.
+        await db.Commitments.Where(c => c.Id == commitment.Id).ExecuteUpdateAsync(s => s.SetProperty(c => c.EndsOn, new DateOnly(2027, 3, 14)));
+
+        db.Appointments.Add(late);
+        var refused = await Assert.ThrowsAsync<DbUpdateException>(() => db.SaveChangesAsync());
+        Assert.True(SlotBooking.LostToWithdrawal(refused), refused.InnerException?.Message);
+        db.ChangeTracker.Clear();
+        Assert.Equal(before, await BookingsVersion());
+
+        db.Appointments.Add(early);
+        await db.SaveChangesAsync();
+        Assert.Equal(before + 1, await BookingsVersion());
     }
 
     [Fact]

@@ -14,8 +14,9 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 /// <summary>
-/// The real service over a real SQLite file built by the migrations, with time under the test's control.
-/// One instance per test class (a fresh database each), or several over one file to test restarts.
+/// The real service over a real database built by the migrations (an SQLite file, or a PostgreSQL
+/// database when <see cref="TestDatabase.PostgresVariable"/> is set), with time under the test's control.
+/// One instance per test class (a fresh database each), or several over one database to test restarts.
 /// Disposing it runs the log scan: it fails if any line this service logged, or any problem body it
 /// answered, carries a value it was sent that is classified or secret (see <see cref="SentValues"/>).
 /// </summary>
@@ -24,7 +25,10 @@ public sealed class ContingencyApp : WebApplicationFactory<Program>
     /// <summary>Tests run on 2027-02-01, a month before the sample program starts.</summary>
     public static readonly DateTimeOffset DefaultNow = new(2027, 2, 1, 16, 0, 0, TimeSpan.Zero);
 
-    public ContingencyApp() : this(TempDatabase.NewPath(), null, realTime: false) { }
+    /// <summary>A service over a fresh database of its own, dropped with it (a PostgreSQL one; an SQLite file stays in the temp folder).</summary>
+    public ContingencyApp() : this(TempDatabase.NewPath(), null, realTime: false) => ownsDatabase = true;
+
+    private readonly bool ownsDatabase;
 
     /// <summary>A service over an existing database file: a second node, or the same one after a restart.</summary>
     public static ContingencyApp Over(string databasePath, FakeTimeProvider? clock = null) => new(databasePath, clock, realTime: false);
@@ -40,7 +44,8 @@ public sealed class ContingencyApp : WebApplicationFactory<Program>
         Sent = SentValues.For(databasePath);
         Sent.Record("signing key", SigningKey);
         Sent.Record("connection string", ConnectionString);
-        Sent.Record("connection string", new SqliteConnectionStringBuilder(ConnectionString) { DefaultTimeout = 30 }.ToString());
+        if (!TestDatabase.IsPostgres)
+            Sent.Record("connection string", new SqliteConnectionStringBuilder(ConnectionString) { DefaultTimeout = 30 }.ToString());
     }
 
     public string DatabasePath { get; }
@@ -57,7 +62,10 @@ public sealed class ContingencyApp : WebApplicationFactory<Program>
     /// <summary>What this service (and any other over the same database) was sent that no log line may carry.</summary>
     public SentValues Sent { get; }
 
-    public string ConnectionString => $"Data Source={DatabasePath}";
+    public string ConnectionString => TestDatabase.ConnectionString(DatabasePath);
+
+    /// <summary>An open connection to this service's database, to read it behind the service's back.</summary>
+    public System.Data.Common.DbConnection OpenDatabase() => TestDatabase.Open(DatabasePath);
 
     private int scanned;
 
@@ -104,7 +112,11 @@ public sealed class ContingencyApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        builder.UseSetting("Database:Provider", TestDatabase.Provider);
         builder.UseSetting("ConnectionStrings:Contingency", ConnectionString);
+        // On PostgreSQL a generated key goes where SQLite keeps it by default (beside the file), not
+        // into the project's data/ folder.
+        if (TestDatabase.IsPostgres) builder.UseSetting("Auth:KeyFile", GeneratedKeyPath);
         builder.UseSetting("Scheduler:Name", $"contingency-test-{Path.GetFileNameWithoutExtension(DatabasePath)}");
         builder.UseSetting("Scheduler:AutoStart", SchedulerRuns ? "true" : "false");
         builder.UseSetting("Auth:SigningKey", SigningKey);
@@ -138,15 +150,16 @@ public sealed class ContingencyApp : WebApplicationFactory<Program>
     public override async ValueTask DisposeAsync()
     {
         await base.DisposeAsync();
-        if (Interlocked.Exchange(ref scanned, 1) == 0) AssertLogsCarryNothingSent();
+        if (Interlocked.Exchange(ref scanned, 1) != 0) return;
+        if (ownsDatabase) TestDatabase.Drop(DatabasePath);
+        AssertLogsCarryNothingSent();
     }
 
     /// <summary>The log scan, over everything this service wrote so far.</summary>
     public void AssertLogsCarryNothingSent()
     {
         // A key the service made itself (no Auth:SigningKey) is as secret as a configured one.
-        var generatedKey = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(DatabasePath))!, Infrastructure.Security.SigningKey.FileName);
-        if (File.Exists(generatedKey)) Sent.Record("signing key", File.ReadAllText(generatedKey).Trim());
+        if (File.Exists(GeneratedKeyPath)) Sent.Record("signing key", File.ReadAllText(GeneratedKeyPath).Trim());
         var violations = Logs.Violations(Sent);
         if (violations.Count > 0)
             throw new Xunit.Sdk.XunitException(
@@ -154,6 +167,8 @@ public sealed class ContingencyApp : WebApplicationFactory<Program>
     }
 
     public Api Api() => new(CreateClient());
+
+    private string GeneratedKeyPath => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(DatabasePath))!, Infrastructure.Security.SigningKey.FileName);
 }
 
 public static class TempDatabase

@@ -29,6 +29,11 @@ public sealed partial class WithdrawHandler(ContingencyDb db, TimeProvider clock
     {
         var (commitment, displaced) = await db.WriteAsync(async () =>
         {
+            // Take the commitment's row before reading it, so that bookings of its days queue behind this
+            // withdrawal (their trigger updates the same row) rather than keep making it start again. On
+            // SQLite the transaction holds the write lock already; on a server the row lock does it.
+            await db.Commitments.Where(c => c.Id == cmd.CommitmentId)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.EndsOn, c => c.EndsOn), ct);
             var commitment = await db.Commitments.FindAsync([cmd.CommitmentId], ct)
                 ?? throw new NotFoundException("commitment", cmd.CommitmentId);
             var program = await db.Programs.FindAsync([commitment.ProgramId], ct)

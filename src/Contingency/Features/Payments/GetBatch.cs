@@ -14,7 +14,7 @@ public sealed class GetPaymentBatchHandler(ContingencyDb db) : IQueryHandler<Get
             ?? throw new NotFoundException("payment batch", query.BatchId);
         var program = await db.Programs.AsNoTracking().FirstAsync(p => p.Id == batch.ProgramId, ct);
         var payments = await db.Payments.AsNoTracking().Where(p => p.BatchId == batch.Id)
-            .OrderBy(p => p.ProviderId).ThenBy(p => p.PeriodStart).ThenBy(p => p.Id).ToListAsync(ct);
+            .OrderBy(p => p.ProviderId).ThenBy(p => p.PeriodStart != null).ThenBy(p => p.PeriodStart).ThenBy(p => p.Id).ToListAsync(ct);
         var zone = program.Zone;
         return new PaymentBatchView(batch.Id, batch.ProgramId, zone.ToLocal(batch.CreatedAt), batch.Released, batch.Amount,
             batch.Currency, payments.Select(p => PaymentView.From(p, zone)).ToList());

@@ -19,7 +19,9 @@ public sealed class ListProviderPaymentsHandler(ContingencyDb db, Caller caller)
 
         var payments = db.Payments.AsNoTracking().Where(p => p.ProviderId == query.ProviderId);
         if (query.ProgramId is { Length: > 0 }) payments = payments.Where(p => p.ProgramId == query.ProgramId);
-        var rows = await payments.OrderBy(p => p.DueAt).ThenBy(p => p.PeriodStart).ThenBy(p => p.Id).ToListAsync(ct);
+        // Within a moment the signing bonus (no period) comes first on every database (NULLs sort first
+        // on SQLite, last on PostgreSQL).
+        var rows = await payments.OrderBy(p => p.DueAt).ThenBy(p => p.PeriodStart != null).ThenBy(p => p.PeriodStart).ThenBy(p => p.Id).ToListAsync(ct);
         var zones = await ProgramZones.OfAsync(db, rows.Select(r => r.ProgramId), ct);
         return rows.Select(p => PaymentView.From(p, zones[p.ProgramId])).ToList();
     }

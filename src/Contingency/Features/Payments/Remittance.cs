@@ -26,7 +26,7 @@ public sealed class GetRemittanceHandler(ContingencyDb db) : IQueryHandler<GetRe
             ?? throw new NotFoundException("payment batch", query.BatchId);
         var lines = await db.Payments.AsNoTracking().Where(p => p.BatchId == batch.Id)
             .Join(db.Providers.AsNoTracking(), p => p.ProviderId, v => v.Id, (p, v) => new { Payment = p, v.Npi, v.Name })
-            .OrderBy(x => x.Name).ThenBy(x => x.Payment.ProviderId).ThenBy(x => x.Payment.PeriodStart).ThenBy(x => x.Payment.Id)
+            .OrderBy(x => x.Name).ThenBy(x => x.Payment.ProviderId).ThenBy(x => x.Payment.PeriodStart != null).ThenBy(x => x.Payment.PeriodStart).ThenBy(x => x.Payment.Id)
             .ToListAsync(ct);
 
         var csv = new StringBuilder();

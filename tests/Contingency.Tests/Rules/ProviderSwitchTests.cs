@@ -1,0 +1,128 @@
+namespace Contingency.Tests.Rules;
+
+using System.Diagnostics;
+using Contingency.Data.Scheduling;
+using Contingency.Infrastructure;
+using Contingency.Migrations.Postgres;
+using Contingency.Migrations.Sqlite;
+using Microsoft.Extensions.Configuration;
+
+/// <summary>Which provider `Database:Provider` selects, what each refuses at start, and how each spells Quartz's tables.</summary>
+public sealed class ProviderSwitchTests
+{
+    private static IConfiguration Config(params (string Key, string Value)[] settings) =>
+        new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build();
+
+    [Theory]
+    [InlineData(null, "Sqlite")]
+    [InlineData("", "Sqlite")]
+    [InlineData("Sqlite", "Sqlite")]
+    [InlineData("sqlite", "Sqlite")]
+    [InlineData("Postgres", "Postgres")]
+    [InlineData("POSTGRES", "Postgres")]
+    public void The_setting_names_the_provider(string? setting, string expected)
+    {
+        var config = setting is null ? Config() : Config(("Database:Provider", setting));
+        Assert.Equal(expected, Database.Provider(config)?.Name);
+    }
+
+    [Theory]
+    [InlineData("Oracle")]
+    [InlineData("PostgreSQL")]
+    [InlineData("SqlServer")]
+    public void Another_provider_is_refused_in_one_line_naming_the_supported_ones(string setting)
+    {
+        var config = Config(("Database:Provider", setting));
+        Assert.Null(Database.Provider(config));
+        Assert.Equal($"Database:Provider '{setting}' is not supported; the supported providers are 'Sqlite', 'Postgres'.",
+            Database.UnsupportedProvider(config));
+    }
+
+    [Fact]
+    public void Postgres_needs_a_connection_string_and_the_problem_names_the_setting_only()
+    {
+        Assert.Equal("Database:Provider 'Postgres' needs ConnectionStrings:Contingency (an Npgsql connection string).",
+            Database.UnsupportedProvider(Config(("Database:Provider", "Postgres"))));
+        Assert.Null(Database.UnsupportedProvider(Config(("Database:Provider", "Postgres"),
+            ("ConnectionStrings:Contingency", "Host=db;Database=contingency;Password=secret-7d0e"))));
+        // SQLite needs none: it has a default file.
+        Assert.Null(Database.UnsupportedProvider(Config()));
+    }
+
+    [Fact]
+    public void Each_dialect_spells_every_quartz_table_with_its_own_types()
+    {
+        var sqlite = QuartzSchema.CreateStatements(new SqliteQuartzDialect()).ToList();
+        var postgres = QuartzSchema.CreateStatements(new PostgresQuartzDialect()).ToList();
+        foreach (var table in QuartzSchema.Tables)
+        {
+            Assert.Single(sqlite, s => s.StartsWith($"CREATE TABLE QRTZ_{table.Name} (", StringComparison.Ordinal));
+            Assert.Single(postgres, s => s.StartsWith($"CREATE TABLE QRTZ_{table.Name} (", StringComparison.Ordinal));
+        }
+        var triggers = postgres.Single(s => s.StartsWith("CREATE TABLE QRTZ_TRIGGERS (", StringComparison.Ordinal));
+        Assert.Contains("  NEXT_FIRE_TIME BIGINT NULL", triggers);
+        Assert.Contains("  PREFERRED_NODE_AUTO BOOLEAN NOT NULL DEFAULT FALSE", triggers);
+        Assert.Contains("  JOB_DATA BYTEA NULL", triggers);
+        Assert.Contains("  TRIGGER_NAME VARCHAR(150) NOT NULL", triggers);
+        Assert.Contains("  PREFERRED_NODE_AUTO INTEGER NOT NULL DEFAULT 0", sqlite.Single(s => s.StartsWith("CREATE TABLE QRTZ_TRIGGERS (", StringComparison.Ordinal)));
+        // PostgreSQL enforces the cascades itself; SQLite's Quartz connections leave foreign keys off, so triggers do it.
+        Assert.DoesNotContain(postgres, s => s.StartsWith("CREATE TRIGGER", StringComparison.Ordinal));
+        Assert.Equal(QuartzSchema.Tables.Count(t => t.ForeignKeys.Any(fk => fk.Cascade)),
+            sqlite.Count(s => s.StartsWith("CREATE TRIGGER", StringComparison.Ordinal)));
+    }
+
+    [Theory]
+    [InlineData("Oracle", null, null)]
+    [InlineData("Postgres", null, null)]
+    [InlineData("Sqlite", null, "true")]
+    public async Task The_service_refuses_to_start_with_one_line_and_exit_code_2(string provider, string? connectionString, string? clustered)
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "contingency-tests", "switch-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Contingency.dll")])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = dir,
+        };
+        start.Environment["Database__Provider"] = provider;
+        if (connectionString is not null) start.Environment["ConnectionStrings__Contingency"] = connectionString;
+        if (clustered is not null) start.Environment["Scheduler__Clustered"] = clustered;
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(2, process.ExitCode);
+        var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith(clustered is null ? $"contingency: Database:Provider '{provider}'" : "contingency: Scheduler:Clustered is true", line);
+        Assert.Equal("", await stdout);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir));
+    }
+
+    [Theory]
+    [InlineData(null, null, null)]
+    [InlineData("Sqlite", "false", null)]
+    [InlineData("Postgres", "true", null)]
+    [InlineData("Sqlite", "true", "Scheduler:Clustered is true, but Database:Provider 'Sqlite' runs the scheduler on one node only; cluster on a server database (Database:Provider 'Postgres').")]
+    [InlineData(null, "true", "Scheduler:Clustered is true, but Database:Provider 'Sqlite' runs the scheduler on one node only; cluster on a server database (Database:Provider 'Postgres').")]
+    [InlineData("Postgres", "yes", "Scheduler:Clustered must be true or false.")]
+    public void Only_a_server_database_takes_a_clustered_scheduler(string? provider, string? clustered, string? problem)
+    {
+        var settings = new List<(string, string)>();
+        if (provider is not null) settings.Add(("Database:Provider", provider));
+        if (clustered is not null) settings.Add(("Scheduler:Clustered", clustered));
+        Assert.Equal(problem, Scheduling.ConfigurationProblem(Config([.. settings])));
+    }
+
+    [Fact]
+    public void The_cluster_takes_over_a_dead_node_within_30_seconds()
+    {
+        // Died just after a check-in: stale after interval + threshold, noticed at most one interval later.
+        Assert.True(Scheduling.CheckinInterval * 2 + Scheduling.CheckinMisfireThreshold < TimeSpan.FromSeconds(30));
+        // A trigger held up by a failover still fires as itself, not as a misfire.
+        Assert.True(Scheduling.MisfireThreshold > Scheduling.CheckinInterval * 2 + Scheduling.CheckinMisfireThreshold);
+    }
+}

@@ -16,12 +16,16 @@ using FluentValidation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 var isTokenCommand = args.FirstOrDefault() == TokenCommand.Name;
+// `migrate`: apply the migrations and exit, for a release step that runs before the nodes start.
+var isMigrateCommand = args.FirstOrDefault() == "migrate";
+if (isMigrateCommand) args = args[1..];
 // The token command reads the configuration the service would (appsettings, environment, and
 // --Key=Value arguments), so it finds the same key; its own options are not configuration.
 var builder = WebApplication.CreateBuilder(isTokenCommand ? TokenCommand.ConfigurationArguments(args[1..]) : args);
 if (isTokenCommand)
     return TokenCommand.Run(args[1..], builder.Configuration, builder.Environment, TimeProvider.System, Console.Out, Console.Error);
-if ((Database.UnsupportedProvider(builder.Configuration) ?? Scheduling.ConfigurationProblem(builder.Configuration)) is { } unsupported)
+if ((Database.UnsupportedProvider(builder.Configuration) ?? Database.MigrateOnStartProblem(builder.Configuration)
+        ?? Scheduling.ConfigurationProblem(builder.Configuration)) is { } unsupported)
 {
     // A configuration mistake, not a crash: one line, no stack trace.
     Console.Error.WriteLine($"contingency: {unsupported}");
@@ -55,6 +59,12 @@ builder.Services.AddContingencyAuthentication();
 builder.Services.AddContingencyRateLimits();
 
 var app = builder.Build();
+if (isMigrateCommand)
+{
+    await app.Services.MigrateDatabaseAsync();
+    Console.WriteLine("contingency: the database is up to date.");
+    return 0;
+}
 if (Authentication.ConfigurationProblem(app.Configuration, app.Environment) is { } authProblem)
 {
     Console.Error.WriteLine($"contingency: {authProblem}");
@@ -62,7 +72,13 @@ if (Authentication.ConfigurationProblem(app.Configuration, app.Environment) is {
 }
 Authentication.PrepareSigningKey(app.Services);
 
-await app.Services.MigrateDatabaseAsync();
+if (Database.MigrateOnStart(app.Configuration))
+    await app.Services.MigrateDatabaseAsync();
+else if (await app.Services.PendingMigrationsProblem() is { } pending)
+{
+    Console.Error.WriteLine($"contingency: {pending}");
+    return 2;
+}
 await PaymentTriggers.SyncAllAsync(app.Services);
 
 app.UseExceptionHandler();

@@ -68,6 +68,30 @@ public static class Database
     private static DatabaseProvider RequiredProvider(IConfiguration config) =>
         Provider(config) ?? throw new InvalidOperationException(UnsupportedProvider(config));
 
+    /// <summary>
+    /// <c>Database:MigrateOnStart</c>: whether the service applies its migrations as it starts. True by
+    /// default on SQLite (one node, nothing else to run them); false on a server database, where the
+    /// <c>migrate</c> command runs once per release (a Kubernetes Job, a compose step) before the
+    /// nodes start, so that several nodes never race to change the schema.
+    /// </summary>
+    public static bool MigrateOnStart(IConfiguration config) =>
+        bool.TryParse(config["Database:MigrateOnStart"], out var configured) ? configured : Provider(config) is SqliteProvider;
+
+    /// <summary>Why <c>Database:MigrateOnStart</c> cannot be read, in one line; null when it can.</summary>
+    public static string? MigrateOnStartProblem(IConfiguration config) =>
+        config["Database:MigrateOnStart"] is { Length: > 0 } text && !bool.TryParse(text, out _)
+            ? $"Database:MigrateOnStart is true or false; '{text}' is neither."
+            : null;
+
+    /// <summary>Why the service cannot start on the database as it is, in one line (migrations not applied); null when it can.</summary>
+    public static async Task<string?> PendingMigrationsProblem(this IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var pending = (await scope.ServiceProvider.GetRequiredService<ContingencyDb>().Database.GetPendingMigrationsAsync(ct)).ToList();
+        return pending.Count == 0 ? null
+            : $"the database lacks {pending.Count} migration(s), up to {pending[^1]}; run the migrate command first (or set Database:MigrateOnStart=true).";
+    }
+
     /// <summary>Applies the provider's migrations; the service never uses EnsureCreated.</summary>
     public static async Task MigrateDatabaseAsync(this IServiceProvider services, CancellationToken ct = default)
     {

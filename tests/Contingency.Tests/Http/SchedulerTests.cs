@@ -110,9 +110,18 @@ public sealed class SchedulerTests
         Assert.Equal((1, 2, 2, 2), ledger); // and since the host waits for running jobs, it finished
     }
 
-    [PostgresOnlyFact("SQLite runs the scheduler on one node")]
-    public async Task A_clustered_node_checks_in_under_its_own_id_and_fires_the_payment_moment()
+    [Fact]
+    public async Task A_clustered_node_checks_in_under_its_own_id_and_fires_the_payment_moment_and_sqlite_refuses_to_cluster()
     {
+        if (!TestDatabase.IsPostgres)
+        {
+            // SQLite runs the scheduler on one node: asking it to cluster stops the service at start, in one line.
+            var sqlite = Microsoft.Extensions.Configuration.MemoryConfigurationBuilderExtensions.AddInMemoryCollection(new Microsoft.Extensions.Configuration.ConfigurationBuilder(),
+                new Dictionary<string, string?> { ["Database:Provider"] = "Sqlite", ["Scheduler:Clustered"] = "true" }).Build();
+            Assert.StartsWith("Scheduler:Clustered is true, but Database:Provider 'Sqlite' runs the scheduler on one node only",
+                Contingency.Infrastructure.Scheduling.ConfigurationProblem(sqlite));
+            return;
+        }
         await using var app = new ContingencyApp();
         app.Settings["Scheduler:Clustered"] = "true";
         var api = app.Api();

@@ -114,6 +114,8 @@ public sealed class ContingencyApp : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("Database:Provider", TestDatabase.Provider);
         builder.UseSetting("ConnectionStrings:Contingency", ConnectionString);
+        // Each test makes its own database, on either provider: the service migrates it as it starts.
+        builder.UseSetting("Database:MigrateOnStart", "true");
         // On PostgreSQL a generated key goes where SQLite keeps it by default (beside the file), not
         // into the project's data/ folder.
         if (TestDatabase.IsPostgres) builder.UseSetting("Auth:KeyFile", GeneratedKeyPath);

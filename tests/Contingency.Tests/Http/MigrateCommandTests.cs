@@ -1,0 +1,76 @@
+namespace Contingency.Tests.Http;
+
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+
+/// <summary>
+/// Migrations as an operator applies them: the <c>migrate</c> command applies them and exits, and a
+/// service told not to migrate on start refuses, in one line, a database that lacks some.
+/// </summary>
+public sealed class MigrateCommandTests
+{
+    private static async Task<(int Exit, string Out, string Error)> Run(string database, params string[] args)
+    {
+        var dll = Path.Combine(AppContext.BaseDirectory, "Contingency.dll");
+        var start = new ProcessStartInfo("dotnet", [dll, .. args])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = Path.GetDirectoryName(database)!,
+        };
+        start.Environment["ConnectionStrings__Contingency"] = $"Data Source={database}";
+        start.Environment["Database__Provider"] = "Sqlite";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
+        start.Environment["Auth__SigningKey"] = "migrate-command-tests-signing-key-0123456789";
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, await error);
+    }
+
+    private static string NewDatabase()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "contingency-tests", "migrate-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(dir);
+        return Path.Combine(dir, "contingency.db");
+    }
+
+    private static long AppliedMigrations(string database)
+    {
+        using var connection = new SqliteConnection($"Data Source={database};Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM __EFMigrationsHistory";
+        return (long)command.ExecuteScalar()!;
+    }
+
+    [Fact]
+    public async Task The_migrate_command_applies_every_migration_and_exits_and_a_second_run_changes_nothing()
+    {
+        var database = NewDatabase();
+        var (exit, output, error) = await Run(database, "migrate");
+        Assert.True(exit == 0, error);
+        Assert.Contains("contingency: the database is up to date.", output);
+        var migrations = typeof(Contingency.Migrations.Sqlite.SqliteProvider).Assembly.GetTypes()
+            .Count(t => t.GetCustomAttributes(typeof(Microsoft.EntityFrameworkCore.Migrations.MigrationAttribute), false).Length > 0);
+        Assert.Equal(migrations, AppliedMigrations(database));
+
+        Assert.Equal(0, (await Run(database, "migrate")).Exit);
+        Assert.Equal(migrations, AppliedMigrations(database));
+    }
+
+    [Fact]
+    public async Task A_service_that_does_not_migrate_on_start_refuses_an_unmigrated_database_in_one_line()
+    {
+        var database = NewDatabase();
+        var (exit, _, error) = await Run(database, "--Database:MigrateOnStart=false");
+        Assert.Equal(2, exit);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("contingency: the database lacks ", line);
+        Assert.Contains("run the migrate command first", line);
+
+        Assert.Equal(2, (await Run(database, "--Database:MigrateOnStart=perhaps")).Exit);
+    }
+}

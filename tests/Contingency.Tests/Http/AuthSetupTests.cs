@@ -1,6 +1,5 @@
 namespace Contingency.Tests.Http;
 
-using System.Diagnostics;
 using System.Net;
 using Contingency.Infrastructure.Security;
 using Contingency.Tests.Support;
@@ -136,26 +135,16 @@ public sealed class AuthSetupTests
     public async Task The_service_refuses_to_start_on_a_short_key_with_one_line()
     {
         var (_, _, database) = FreshInstall();
-        var dll = Path.Combine(AppContext.BaseDirectory, "Contingency.dll");
-        var start = new ProcessStartInfo("dotnet", [dll])
+        var (exit, stdout, stderr) = await ServiceProcess.RunAsync(Path.GetDirectoryName(database)!, new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(database)!,
-        };
-        start.Environment["ConnectionStrings__Contingency"] = $"Data Source={database}";
-        start.Environment["Auth__SigningKey"] = "too-short-secret";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+            ["ConnectionStrings__Contingency"] = $"Data Source={database}",
+            ["Auth__SigningKey"] = "too-short-secret",
+        });
 
-        Assert.Equal(2, process.ExitCode);
-        var lines = (await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(2, exit);
+        var lines = stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.Equal(["contingency: Auth:SigningKey must be at least 32 bytes (it has 16)."], lines);
-        Assert.DoesNotContain("too-short-secret", await stdout + await stderr);
+        Assert.DoesNotContain("too-short-secret", stdout + stderr);
         Assert.False(File.Exists(database), "nothing is written before the configuration is known to be good");
     }
 }

@@ -1,6 +1,6 @@
 namespace Contingency.Tests.Http;
 
-using System.Diagnostics;
+using Contingency.Tests.Support;
 using Microsoft.Data.Sqlite;
 
 /// <summary>
@@ -9,26 +9,13 @@ using Microsoft.Data.Sqlite;
 /// </summary>
 public sealed class MigrateCommandTests
 {
-    private static async Task<(int Exit, string Out, string Error)> Run(string database, params string[] args)
-    {
-        var dll = Path.Combine(AppContext.BaseDirectory, "Contingency.dll");
-        var start = new ProcessStartInfo("dotnet", [dll, .. args])
+    private static Task<(int Exit, string Out, string Error)> Run(string database, params string[] args) =>
+        ServiceProcess.RunAsync(Path.GetDirectoryName(database)!, new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = Path.GetDirectoryName(database)!,
-        };
-        start.Environment["ConnectionStrings__Contingency"] = $"Data Source={database}";
-        start.Environment["Database__Provider"] = "Sqlite";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        start.Environment["Auth__SigningKey"] = "migrate-command-tests-signing-key-0123456789";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, await error);
-    }
+            ["ConnectionStrings__Contingency"] = $"Data Source={database}",
+            ["Database__Provider"] = "Sqlite",
+            ["Auth__SigningKey"] = "migrate-command-tests-signing-key-0123456789",
+        }, args);
 
     private static string NewDatabase()
     {

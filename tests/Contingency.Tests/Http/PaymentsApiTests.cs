@@ -111,7 +111,7 @@ public sealed class PaymentsApiTests
 
         Assert.Equal("batch_id,payment_id,provider_id,npi,provider_name,kind,period_start,period_end,sessions,amount,currency", lines[0]);
         Assert.Equal(7, lines.Length); // header, and a bonus and an advance for each of three providers
-        var rows = lines[1..].Select(ParseCsvLine).ToList();
+        var rows = lines[1..].Select(CsvLine.Cells).ToList();
         Assert.All(rows, r => Assert.Equal(11, r.Count));
         Assert.Equal(run.GetProperty("amount").GetDecimal(), rows.Sum(r => decimal.Parse(r[9], System.Globalization.CultureInfo.InvariantCulture)));
         Assert.Contains(rows, r => r[4] == "Ana \"Nina\" Ruiz");
@@ -119,23 +119,6 @@ public sealed class PaymentsApiTests
         Assert.Contains(rows, r => r[4] == "'=HYPERLINK(\"x\")");
         Assert.Contains(rows, r => r[5] == "advance" && r[6] == "2027-03-01" && r[7] == "2027-03-07" && r[8] == "15" && r[9] == "3000.00");
         Assert.All(rows, r => Assert.Equal(run.Str("batchId"), r[0]));
-    }
-
-    private static List<string> ParseCsvLine(string line)
-    {
-        var cells = new List<string>();
-        var cell = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted && c == '"' && i + 1 < line.Length && line[i + 1] == '"') { cell.Append('"'); i++; }
-            else if (c == '"') quoted = !quoted;
-            else if (c == ',' && !quoted) { cells.Add(cell.ToString()); cell.Clear(); }
-            else cell.Append(c);
-        }
-        cells.Add(cell.ToString());
-        return cells;
     }
 
     [Fact]

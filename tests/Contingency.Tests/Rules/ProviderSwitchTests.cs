@@ -1,6 +1,6 @@
 namespace Contingency.Tests.Rules;
 
-using System.Diagnostics;
+using Contingency.Tests.Support;
 using Contingency.Data.Scheduling;
 using Contingency.Infrastructure;
 using Contingency.Migrations.Postgres;
@@ -79,26 +79,15 @@ public sealed class ProviderSwitchTests
     {
         var dir = Path.Combine(Path.GetTempPath(), "contingency-tests", "switch-" + Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(dir);
-        var start = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "Contingency.dll")])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = dir,
-        };
-        start.Environment["Database__Provider"] = provider;
-        if (connectionString is not null) start.Environment["ConnectionStrings__Contingency"] = connectionString;
-        if (clustered is not null) start.Environment["Scheduler__Clustered"] = clustered;
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
+        var environment = new Dictionary<string, string> { ["Database__Provider"] = provider };
+        if (connectionString is not null) environment["ConnectionStrings__Contingency"] = connectionString;
+        if (clustered is not null) environment["Scheduler__Clustered"] = clustered;
+        var (exit, stdout, stderr) = await ServiceProcess.RunAsync(dir, environment);
 
-        Assert.Equal(2, process.ExitCode);
-        var line = Assert.Single((await stderr).Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Equal(2, exit);
+        var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.StartsWith(clustered is null ? $"contingency: Database:Provider '{provider}'" : "contingency: Scheduler:Clustered is true", line);
-        Assert.Equal("", await stdout);
+        Assert.Equal("", stdout);
         Assert.Empty(Directory.EnumerateFileSystemEntries(dir));
     }
 

@@ -78,31 +78,13 @@ public sealed partial class SentValues
     {
         var lines = body.Split('\n').Select(l => l.TrimEnd('\r')).Where(l => l.Length > 0).ToList();
         if (lines.Count == 0) return;
-        var header = Cells(lines[0]).Select(h => h.Trim().TrimStart('\uFEFF')).ToList();
+        var header = CsvLine.Cells(lines[0]).Select(h => h.Trim().TrimStart('\uFEFF')).ToList();
         foreach (var line in lines.Skip(1))
         {
-            var cells = Cells(line);
+            var cells = CsvLine.Cells(line);
             for (var i = 0; i < header.Count && i < cells.Count; i++)
                 if (ClassifiedFields.Contains(header[i], StringComparer.OrdinalIgnoreCase)) Record(header[i], cells[i]);
         }
-    }
-
-    // One RFC 4180 line: commas separate cells, quotes enclose them, a doubled quote is a quote.
-    private static List<string> Cells(string line)
-    {
-        var cells = new List<string>();
-        var cell = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var c = line[i];
-            if (quoted && c == '"' && i + 1 < line.Length && line[i + 1] == '"') { cell.Append('"'); i++; }
-            else if (c == '"') quoted = !quoted;
-            else if (c == ',' && !quoted) { cells.Add(cell.ToString()); cell.Clear(); }
-            else cell.Append(c);
-        }
-        cells.Add(cell.ToString());
-        return cells;
     }
 
     private static string? Unescape(string jsonStringContent)

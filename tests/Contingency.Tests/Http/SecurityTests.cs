@@ -168,12 +168,9 @@ public sealed class SecurityTests(ContingencyApp app, ITestOutputHelper output) 
         (await Response.Of(await http.GetAsync("/api/nothing-here"))).ExpectProblem(HttpStatusCode.NotFound, "not-found");
     }
 
-    [Fact]
-    public async Task A_token_without_a_subject_is_not_accepted()
-    {
-        var claims = new Dictionary<string, object> { ["role"] = new[] { Roles.Admin } };
-        var handler = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler();
-        var token = handler.CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
+    /// <summary>A token signed with the test key, with exactly these claims (no subject unless given).</summary>
+    private string TokenWithClaims(Dictionary<string, object> claims) =>
+        new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler().CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
         {
             Issuer = Authentication.DefaultIssuer,
             Audience = Authentication.DefaultAudience,
@@ -184,24 +181,18 @@ public sealed class SecurityTests(ContingencyApp app, ITestOutputHelper output) 
             SigningCredentials = new(new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(ContingencyApp.SigningKey)),
                 Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
         });
+
+    [Fact]
+    public async Task A_token_without_a_subject_is_not_accepted()
+    {
+        var token = TokenWithClaims(new() { ["role"] = new[] { Roles.Admin } });
         (await Response.Of(await app.ClientWith(token).GetAsync("/api/programs"))).ExpectProblem(HttpStatusCode.Unauthorized, "unauthenticated");
     }
 
     [Fact]
     public async Task Roles_may_come_as_one_string_or_an_array()
     {
-        var handler = new Microsoft.IdentityModel.JsonWebTokens.JsonWebTokenHandler();
-        string TokenWith(object roles) => handler.CreateToken(new Microsoft.IdentityModel.Tokens.SecurityTokenDescriptor
-        {
-            Issuer = Authentication.DefaultIssuer,
-            Audience = Authentication.DefaultAudience,
-            Claims = new Dictionary<string, object> { ["sub"] = "someone", ["role"] = roles },
-            Expires = app.Now.AddHours(1).UtcDateTime,
-            IssuedAt = app.Now.UtcDateTime,
-            NotBefore = app.Now.UtcDateTime,
-            SigningCredentials = new(new Microsoft.IdentityModel.Tokens.SymmetricSecurityKey(System.Text.Encoding.UTF8.GetBytes(ContingencyApp.SigningKey)),
-                Microsoft.IdentityModel.Tokens.SecurityAlgorithms.HmacSha256),
-        });
+        string TokenWith(object roles) => TokenWithClaims(new() { ["sub"] = "someone", ["role"] = roles });
         Assert.Equal(HttpStatusCode.OK, (await app.ClientWith(TokenWith("capacity")).GetAsync("/api/programs")).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await app.ClientWith(TokenWith(new[] { "finance", "capacity" })).GetAsync("/api/programs")).StatusCode);
         Assert.Equal(HttpStatusCode.Forbidden, (await app.ClientWith(TokenWith("finance")).GetAsync("/api/programs")).StatusCode);

@@ -5,12 +5,12 @@ public sealed class PaymentBatch
 {
     private PaymentBatch() { }
 
-    public PaymentBatch(string id, string programId, IReadOnlyCollection<Payment> payments, string currency, DateTimeOffset now)
+    public PaymentBatch(string id, string programId, int released, decimal amount, string currency, DateTimeOffset now)
     {
         Id = id;
         ProgramId = programId;
-        Released = payments.Count;
-        Amount = payments.Sum(p => p.Amount);
+        Released = released;
+        Amount = amount;
         Currency = currency;
         CreatedAt = now;
     }

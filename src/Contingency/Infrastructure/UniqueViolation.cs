@@ -1,5 +1,6 @@
 namespace Contingency.Infrastructure;
 
+using System.Data.Common;
 using Microsoft.EntityFrameworkCore;
 
 /// <summary>
@@ -11,6 +12,10 @@ public static class UniqueViolation
     /// <summary>True when the database refused the save because a unique index already holds the key.</summary>
     public static bool IsUniqueViolation(this DbUpdateException exception) =>
         exception.InnerException is { } e && Database.Providers.Any(p => p.IsUniqueViolation(e));
+
+    /// <summary>The same, for a statement run outside SaveChanges (a set-based write), which throws the driver's own exception.</summary>
+    public static bool IsUniqueViolation(this DbException exception) =>
+        Database.Providers.Any(p => p.IsUniqueViolation(exception));
 
     /// <summary>True when a trigger of the schema refused the save with this code.</summary>
     public static bool IsRefusedByTrigger(this DbUpdateException exception, string code) =>

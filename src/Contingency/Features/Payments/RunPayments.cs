@@ -1,9 +1,11 @@
 namespace Contingency.Features.Payments;
 
+using System.Data.Common;
 using Contingency.Data;
 using Contingency.Data.Calendar;
 using Contingency.Data.Entities;
 using Contingency.Infrastructure;
+using Contingency.Infrastructure.Audit;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
@@ -37,31 +39,60 @@ public sealed partial class RunPaymentsHandler(ContingencyDb db, TimeProvider cl
         }
     }
 
+    /// <summary>
+    /// Set-based, so a run of 20,000 payments is a handful of statements rather than 40,000 row writes:
+    /// the amounts due are read, the batch is written, then one UPDATE releases every payment still
+    /// scheduled and due (its status is the guard: a payment another run released is not touched), one
+    /// INSERT … SELECT writes their release rows (unique per payment: the database's own refusal of a
+    /// second release) and one more their audit entries. If what the UPDATE released is not exactly
+    /// what the batch totals (a payment was released, cancelled, recomputed or added in between),
+    /// the whole transaction goes and the run starts again.
+    /// </summary>
     private async Task<PaymentRunView> ReleaseDueAsync(CareProgram program, CancellationToken ct)
     {
         var now = clock.GetUtcNow().ToWholeSecond();
-        var due = await db.Payments
-            .Where(p => p.ProgramId == program.Id && p.Status == Payment.Scheduled && p.DueAt <= now)
-            .OrderBy(p => p.DueAt).ThenBy(p => p.Id)
-            .ToListAsync(ct);
-        if (due.Count == 0) return new PaymentRunView(null, 0, 0m);
+        var due = db.Payments.Where(p => p.ProgramId == program.Id && p.Status == Payment.Scheduled && p.DueAt <= now);
+        var amounts = await due.Select(p => p.Amount).ToListAsync(ct);
+        if (amounts.Count == 0) return new PaymentRunView(null, 0, 0m);
 
-        var batch = new PaymentBatch(Ids.New(), program.Id, due, program.Currency, now);
+        var batch = new PaymentBatch(Ids.New(), program.Id, amounts.Count, amounts.Sum(), program.Currency, now);
         db.PaymentBatches.Add(batch);
-        foreach (var payment in due)
-        {
-            payment.Release(batch.Id, now);
-            db.PaymentReleases.Add(new PaymentRelease(payment.Id, batch.Id, now));
-        }
+        await db.SaveChangesAsync(ct);
+
+        var released = await due.ExecuteUpdateAsync(p => p
+            .SetProperty(x => x.Status, Payment.Released)
+            .SetProperty(x => x.BatchId, batch.Id)
+            .SetProperty(x => x.ReleasedAt, now)
+            .SetProperty(x => x.UpdatedAt, now), ct);
+        var inBatch = db.Payments.Where(p => p.BatchId == batch.Id);
+        if (released != batch.Released || await inBatch.SumAsync(p => p.Amount, ct) != batch.Amount)
+            throw new DbUpdateConcurrencyException("The payments due changed while the run released them.");
+
+        // Names from EF's model, quoted by the provider; the only value, the batch id, is a parameter.
+        var releaseRows = $$"""
+                INSERT INTO {{db.Table<PaymentRelease>()}} ({{db.Column<PaymentRelease>(nameof(PaymentRelease.PaymentId))}},
+                    {{db.Column<PaymentRelease>(nameof(PaymentRelease.BatchId))}}, {{db.Column<PaymentRelease>(nameof(PaymentRelease.ReleasedAt))}})
+                SELECT {{db.Column<Payment>(nameof(Payment.Id))}}, {{db.Column<Payment>(nameof(Payment.BatchId))}}, {{db.Column<Payment>(nameof(Payment.ReleasedAt))}}
+                FROM {{db.Table<Payment>()}} WHERE {{db.Column<Payment>(nameof(Payment.BatchId))}} = {0}
+                """;
         try
         {
-            await db.SaveChangesAsync(ct);
+            await db.Database.ExecuteSqlRawAsync(releaseRows, [batch.Id], ct);
         }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        catch (DbException e) when (e.IsUniqueViolation())
         {
             // Another run put one of these payments into its batch first: the same lost race as a stale status.
             throw new DbUpdateConcurrencyException("A payment was released by another run.", e);
         }
+        await db.RecordUpdatedAsync<Payment>(nameof(Payment.BatchId), batch.Id, nameof(Payment.UpdatedAt),
+            new Dictionary<string, (object?, object?)>
+            {
+                [nameof(Payment.Status)] = (Payment.Scheduled, Payment.Released),
+                [nameof(Payment.ReleasedAt)] = (null, now),
+                [nameof(Payment.BatchId)] = (null, batch.Id),
+            },
+            [nameof(Payment.DueAt), nameof(Payment.Id)], ct);
+
         Released(log, batch.Id, program.Id, batch.Released, batch.Amount, batch.Currency);
         return new PaymentRunView(batch.Id, batch.Released, batch.Amount);
     }

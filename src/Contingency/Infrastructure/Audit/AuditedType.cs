@@ -110,6 +110,25 @@ public sealed class AuditedType
         }
     }
 
+    /// <summary>
+    /// The summary <see cref="Summarize"/> gives an update that changed these properties (by property
+    /// name, from → to), for writes made in one statement for many rows, which the change tracker never sees.
+    /// </summary>
+    public string SummarizeUpdate(IReadOnlyDictionary<string, (object? From, object? To)> changes)
+    {
+        if (changes.Keys.FirstOrDefault(name => !fields.Any(f => f.Property.Name == name)) is { } unknown)
+            throw new ArgumentException($"{Name} has no audited property {unknown}.", nameof(changes));
+        var text = new StringBuilder();
+        foreach (var field in fields)
+        {
+            if (!changes.TryGetValue(field.Property.Name, out var change)) continue;
+            if (text.Length > 0) text.Append("; ");
+            if (field.Classified) text.Append(field.Name).Append(" changed");
+            else text.Append(field.Name).Append(": ").Append(Format(change.From)).Append(" → ").Append(Format(change.To));
+        }
+        return text.Length > 0 ? text.ToString() : "updated";
+    }
+
     private static bool IsClassified(IProperty property) =>
         Classified(property.PropertyInfo) || Classified(property.FieldInfo);
 

@@ -58,8 +58,10 @@ public static class Scheduling
             {
                 // The cluster's name: every node of one service must carry the same.
                 o.InstanceName = config["Scheduler:Name"] ?? "Contingency";
-                // Each node its own id (host name and a time stamp), so each knows its own check-ins and firings.
-                if (clustered) o.GenerateInstanceId = true;
+                // Each node its own id, so each knows its own check-ins and firings: Scheduler:InstanceId when
+                // the platform names its nodes (a pod's name), else the host name and a time stamp.
+                if (clustered && config["Scheduler:InstanceId"] is { Length: > 0 } id) o.InstanceId = id;
+                else if (clustered) o.GenerateInstanceId = true;
             });
             q.UsePersistentStore(store =>
             {

@@ -20,7 +20,7 @@ public sealed class Api(HttpClient http)
     }
 
     public static object ProgramBody(string startsOn = "2027-03-01", int weeks = 8, string[]? holidays = null,
-        string timeZone = "America/Los_Angeles", string paymentWeekday = "Friday") => new
+        string timeZone = "America/Los_Angeles", string paymentWeekday = "Friday", string paymentTime = "17:00") => new
     {
         name = "NorCal outpatient mental health contingency",
         timeZone,
@@ -29,7 +29,7 @@ public sealed class Api(HttpClient http)
         sessionMinutes = 60,
         holidays = holidays ?? [],
         rates = new { session = 150.00m, premium = 50.00m, signingBonus = 1000.00m, currency = "USD" },
-        payments = new { weekday = paymentWeekday, time = "17:00" },
+        payments = new { weekday = paymentWeekday, time = paymentTime },
     };
 
     public static object ProviderBody(string? npi = null, string region = "Santa Rosa", string licenseType = "LMFT",

@@ -1,0 +1,260 @@
+namespace Contingency.Tests.Http;
+
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using Contingency.Infrastructure.Security;
+using Contingency.Tests.Support;
+using Xunit.Abstractions;
+
+/// <summary>
+/// Three service processes over one PostgreSQL database, clustered as operations would run them
+/// (the <c>migrate</c> command first, then the nodes), on the real clock: two programs whose
+/// payment moments fall a minute or two after the test starts. Payment moments fire while all
+/// three run and pay once; a node killed with SIGKILL in the middle of a run is written off and
+/// another node runs it again, still once; bookings sent to all three nodes for the same slots
+/// have one winner per slot; a node started late fires nothing twice. On SQLite, which runs one
+/// node, a clustered node refuses to start.
+/// </summary>
+public sealed class ClusterTests(ITestOutputHelper output)
+{
+    private const string Key = "contingency-cluster-signing-key-0123456789";
+    private const int ProvidersPerProgram = 8;
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task Three_nodes_pay_each_payment_once_through_a_killed_node_and_book_each_slot_once()
+    {
+        var databasePath = TempDatabase.NewPath();
+        var workDir = Directory.CreateTempSubdirectory("contingency-cluster").FullName;
+        if (!TestDatabase.IsPostgres)
+        {
+            // One node only on SQLite: asked to cluster, the service stops at start with one line and exit code 2.
+            var (exit, _, error) = await ServiceProcess.RunAsync(workDir, new Dictionary<string, string>
+            {
+                ["ConnectionStrings__Contingency"] = TestDatabase.ConnectionString(databasePath),
+                ["Scheduler__Clustered"] = "true",
+                ["Auth__SigningKey"] = Key,
+            });
+            Assert.Equal(2, exit);
+            Assert.StartsWith("Scheduler:Clustered is true, but Database:Provider 'Sqlite' runs the scheduler on one node only", error.Trim());
+            return;
+        }
+
+        var env = new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "Postgres",
+            ["ConnectionStrings__Contingency"] = TestDatabase.ConnectionString(databasePath),
+            ["Scheduler__Clustered"] = "true",
+            ["Scheduler__Name"] = "contingency-cluster-test",
+            ["Auth__SigningKey"] = Key,
+            ["RateLimiting__Burst"] = "1000000",
+            ["RateLimiting__PermitsPerSecond"] = "1000000",
+            ["Logging__LogLevel__Default"] = "Warning",
+            ["Logging__LogLevel__Contingency"] = "Information",
+            ["Logging__LogLevel__Quartz"] = "Information",
+        };
+        var nodes = new Dictionary<string, RunningService>();
+        try
+        {
+            var (migrated, migrateOut, migrateError) = await ServiceProcess.RunAsync(workDir, env, "migrate");
+            Assert.True(migrated == 0, $"migrate exited with {migrated}: {migrateOut}{migrateError}");
+
+            nodes["node-a"] = Start(workDir, env, "node-a");
+            nodes["node-b"] = Start(workDir, env, "node-b");
+            await Task.WhenAll(nodes.Values.Select(n => n.WaitUntilReadyAsync(Patience)));
+            var a = nodes["node-a"].Client(AdminToken());
+            var b = nodes["node-b"].Client(AdminToken());
+
+            // Two programs paying on today's weekday (UTC), each at a whole minute a little ahead.
+            var first = NextWholeMinute(DateTimeOffset.UtcNow.AddSeconds(60));
+            var second = first.AddMinutes(1);
+            var program1 = await SeedAsync(a, b, first);
+            var program2 = await SeedAsync(b, a, second);
+            Assert.True(DateTimeOffset.UtcNow < first.AddSeconds(-20), "Seeding took too long for the first payment moment.");
+
+            // The late joiner: its start arms what is armed already and runs nothing.
+            nodes["node-c"] = Start(workDir, env, "node-c");
+            await nodes["node-c"].WaitUntilReadyAsync(Patience);
+            var c = nodes["node-c"].Client(AdminToken());
+            Assert.Equal(0, await CountAsync(databasePath, """SELECT COUNT(*) FROM "PaymentBatches" """));
+
+            // Bookings for the same slots through all three nodes: one winner per slot.
+            await BookEachSlotOnceAsync(program1, [a, b, c], databasePath);
+
+            // The first moment fires while all three run: every payment due is released once, in one batch.
+            await WaitForBatchAsync(databasePath, program1, first + Patience);
+            await AssertPaidOnceAsync(databasePath, program1, first);
+
+            // The second: hold one of its payments so its run blocks mid-way, kill the node running it.
+            await using var holder = TestDatabase.Open(databasePath);
+            await using var hold = await holder.BeginTransactionAsync();
+            await using (var lockRow = holder.CreateCommand())
+            {
+                lockRow.Transaction = hold;
+                lockRow.CommandText = """
+                    SELECT "Id" FROM "Payments" WHERE "ProgramId" = @program AND "DueAt" <= @moment ORDER BY "Id" LIMIT 1 FOR UPDATE
+                    """;
+                lockRow.With("program", program2).With("moment", second.UtcDateTime);
+                Assert.NotNull(await lockRow.ExecuteScalarAsync());
+            }
+            var runner = await ExecutingNodeAsync(databasePath, program2, second + Patience);
+            Assert.Contains(runner, nodes.Keys);
+            var killedAt = Stopwatch.StartNew();
+            nodes[runner].Kill();
+            await hold.RollbackAsync();
+            output.WriteLine($"{runner} was running program 2's payment run and was killed");
+
+            await WaitForBatchAsync(databasePath, program2, DateTimeOffset.UtcNow + Patience);
+            output.WriteLine($"Failover: program 2's run committed on another node {killedAt.Elapsed.TotalSeconds:F1} s after the kill");
+            await AssertPaidOnceAsync(databasePath, program2, second);
+            await AssertPaidOnceAsync(databasePath, program1, first);
+            Assert.Equal(2, await CountAsync(databasePath, """SELECT COUNT(*) FROM "PaymentBatches" """));
+        }
+        catch
+        {
+            foreach (var (name, node) in nodes) output.WriteLine($"--- {name}\n{node.Output}");
+            throw;
+        }
+        finally
+        {
+            foreach (var node in nodes.Values) await node.DisposeAsync();
+            TestDatabase.Drop(databasePath);
+        }
+    }
+
+    private static RunningService Start(string workDir, Dictionary<string, string> env, string instanceId) =>
+        ServiceProcess.Start(workDir, new Dictionary<string, string>(env) { ["Scheduler__InstanceId"] = instanceId });
+
+    private static string AdminToken() =>
+        Tokens.Create(Encoding.UTF8.GetBytes(Key), Authentication.DefaultIssuer, Authentication.DefaultAudience, "cluster-test",
+            [Roles.Admin], null, DateTimeOffset.UtcNow, TimeSpan.FromHours(1));
+
+    private static DateTimeOffset NextWholeMinute(DateTimeOffset instant) =>
+        new DateTimeOffset(instant.Year, instant.Month, instant.Day, instant.Hour, instant.Minute, 0, TimeSpan.Zero).AddMinutes(1);
+
+    /// <summary>
+    /// A program paying at <paramref name="moment"/>'s weekday and time, and providers committed from the
+    /// Monday after it: each owes a signing bonus and the first week's advance at that moment.
+    /// Writes go through both nodes given.
+    /// </summary>
+    private static async Task<string> SeedAsync(HttpClient one, HttpClient other, DateTimeOffset moment)
+    {
+        var day = DateOnly.FromDateTime(moment.UtcDateTime);
+        var daysToMonday = ((int)DayOfWeek.Monday - (int)day.DayOfWeek + 7) % 7;
+        var monday = day.AddDays(daysToMonday == 0 ? 7 : daysToMonday).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var program = await Created(one.PostAsJsonAsync("/api/programs", Api.ProgramBody(startsOn: monday, weeks: 2, timeZone: "Etc/UTC",
+            paymentWeekday: moment.DayOfWeek.ToString(), paymentTime: moment.ToString("HH:mm", CultureInfo.InvariantCulture))));
+        for (var i = 0; i < ProvidersPerProgram; i++)
+        {
+            var node = i % 2 == 0 ? one : other;
+            var provider = await Created(node.PostAsJsonAsync("/api/providers", Api.ProviderBody()));
+            await Created(node.PostAsJsonAsync($"/api/programs/{program.Id()}/commitments",
+                Api.CommitmentBody(provider.Id(), startsOn: monday, weeks: 1)));
+        }
+        return program.Id();
+    }
+
+    private static async Task<JsonElement> Created(Task<HttpResponseMessage> sending)
+    {
+        var response = await sending;
+        var raw = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.Created, $"Expected 201 but got {(int)response.StatusCode}: {raw}");
+        return JsonDocument.Parse(raw).RootElement.Clone();
+    }
+
+    private static async Task BookEachSlotOnceAsync(string programId, HttpClient[] nodes, string databasePath)
+    {
+        var slots = JsonDocument.Parse(await nodes[0].GetStringAsync($"/api/programs/{programId}/slots")).RootElement
+            .EnumerateArray().Take(12).Select(s => (Provider: s.Str("providerId"), Start: s.Str("start"))).ToList();
+        Assert.Equal(12, slots.Count);
+        using var gate = new SemaphoreSlim(0);
+        var attempts = slots.SelectMany((slot, i) => nodes.Select(async (node, n) =>
+        {
+            await gate.WaitAsync();
+            var response = await node.PostAsJsonAsync("/api/appointments",
+                Api.BookingBody(slot.Provider, slot.Start, memberRef: $"M-{i:D3}-{n}"));
+            return (Slot: i, response.StatusCode, Body: await response.Content.ReadAsStringAsync());
+        })).ToList();
+        gate.Release(attempts.Count);
+        var results = await Task.WhenAll(attempts);
+        foreach (var perSlot in results.GroupBy(r => r.Slot))
+        {
+            Assert.Single(perSlot, r => r.StatusCode == HttpStatusCode.Created);
+            Assert.All(perSlot.Where(r => r.StatusCode != HttpStatusCode.Created), r =>
+            {
+                Assert.Equal(HttpStatusCode.Conflict, r.StatusCode);
+                Assert.Contains("\"slot-taken\"", r.Body);
+            });
+        }
+        Assert.Equal(slots.Count, await CountAsync(databasePath,
+            """SELECT COUNT(*) FROM "Appointments" a JOIN "Commitments" c ON c."Id" = a."CommitmentId" WHERE c."ProgramId" = @program""",
+            ("program", programId)));
+    }
+
+    private static async Task WaitForBatchAsync(string databasePath, string programId, DateTimeOffset deadline)
+    {
+        while (await CountAsync(databasePath, """SELECT COUNT(*) FROM "PaymentBatches" WHERE "ProgramId" = @program""", ("program", programId)) == 0)
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"No payment batch of program {programId} by {deadline:HH:mm:ss}.");
+            await Task.Delay(250);
+        }
+    }
+
+    /// <summary>The node (its Scheduler:InstanceId) executing the program's payment run, as Quartz records it.</summary>
+    private static async Task<string> ExecutingNodeAsync(string databasePath, string programId, DateTimeOffset deadline)
+    {
+        while (true)
+        {
+            await using (var connection = TestDatabase.Open(databasePath))
+            await using (var query = connection.CreateCommand())
+            {
+                query.CommandText = "SELECT instance_name FROM qrtz_fired_triggers WHERE job_name = @job AND state = 'EXECUTING'";
+                query.With("job", $"payment-run.{programId}");
+                if (await query.ExecuteScalarAsync() is string instance) return instance;
+            }
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"Program {programId}'s payment run was not executing by {deadline:HH:mm:ss}.");
+            await Task.Delay(100);
+        }
+    }
+
+    /// <summary>
+    /// Every payment of the program due by the moment is released, exactly once: one batch, one
+    /// release row per payment pointing at that batch, and the batch's count and total are its payments'.
+    /// </summary>
+    private static async Task AssertPaidOnceAsync(string databasePath, string programId, DateTimeOffset moment)
+    {
+        await using var connection = TestDatabase.Open(databasePath);
+        await using var query = connection.CreateCommand();
+        query.CommandText = """
+            SELECT
+              (SELECT COUNT(*) FROM "PaymentBatches" WHERE "ProgramId" = @program),
+              (SELECT COUNT(*) FROM "Payments" WHERE "ProgramId" = @program AND "DueAt" <= @moment),
+              (SELECT COUNT(*) FROM "Payments" WHERE "ProgramId" = @program AND "DueAt" <= @moment AND "Status" = 'released'),
+              (SELECT COUNT(*) FROM "PaymentReleases" r JOIN "Payments" p ON p."Id" = r."PaymentId" AND p."BatchId" = r."BatchId" WHERE p."ProgramId" = @program),
+              (SELECT COUNT(*) FROM "Payments" WHERE "ProgramId" = @program AND "DueAt" > @moment AND "Status" <> 'scheduled'),
+              (SELECT COUNT(*) FROM "PaymentBatches" b WHERE b."ProgramId" = @program
+                 AND b."Released" = (SELECT COUNT(*) FROM "Payments" p WHERE p."BatchId" = b."Id")
+                 AND b."Amount" = (SELECT SUM(p."Amount") FROM "Payments" p WHERE p."BatchId" = b."Id"))
+            """;
+        query.With("program", programId).With("moment", moment.UtcDateTime);
+        await using var reader = await query.ExecuteReaderAsync();
+        Assert.True(await reader.ReadAsync());
+        var (batches, due, released, releaseRows, notDueTouched, batchesMatching) =
+            (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4), reader.GetInt64(5));
+        Assert.Equal(2L * ProvidersPerProgram, due); // a signing bonus and the first week's advance each
+        Assert.Equal((1L, due, due, 0L, 1L), (batches, released, releaseRows, notDueTouched, batchesMatching));
+    }
+
+    private static async Task<long> CountAsync(string databasePath, string sql, params (string Name, object Value)[] parameters)
+    {
+        await using var connection = TestDatabase.Open(databasePath);
+        await using var query = connection.CreateCommand();
+        query.CommandText = sql;
+        foreach (var (name, value) in parameters) query.With(name, value);
+        return Convert.ToInt64(await query.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
+    }
+}

@@ -1,4 +1,5 @@
 ﻿using System;
+using Contingency.Data.Scheduling;
 using Microsoft.EntityFrameworkCore.Migrations;
 
 #nullable disable
@@ -8,6 +9,12 @@ namespace Contingency.Migrations.SqlServer.Migrations
     /// <inheritdoc />
     public partial class InitialCreate : Migration
     {
+        /// <summary>
+        /// CREATE TRIGGER must open its batch, and the idempotent script (deploy/sql) puts every statement
+        /// inside IF ... BEGIN ... END: run through EXEC, the statement is a batch of its own either way.
+        /// </summary>
+        private static string OwnBatch(string sql) => $"EXEC(N'{sql.Replace("'", "''")}')";
+
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
@@ -363,11 +370,83 @@ namespace Contingency.Migrations.SqlServer.Migrations
                 name: "IX_Providers_Region_LicenseType",
                 table: "Providers",
                 columns: new[] { "Region", "LicenseType" });
+
+            // The double-booking and second-active-commitment guards are the two filtered unique indexes
+            // above: SQL Server finds two NULLs equal in a unique index, so EF Core's SQL Server conventions
+            // filter each to its rows whose nullable key is set ([HeldSlot] IS NOT NULL, [ActiveInProgramId]
+            // IS NOT NULL), and released appointments and withdrawn commitments never collide, as on
+            // SQLite and PostgreSQL. A second release meets PaymentReleases' primary key.
+
+            // The booking/withdrawal rule (Commitment.Withdraw says why). An appointment may only be
+            // inserted while its commitment still covers its day, and each insert raises the commitment's
+            // BookingsVersion, which a withdrawal saves against. SQL Server has no BEFORE trigger: this
+            // INSTEAD OF trigger updates the commitments first and then makes the insert itself, so a booking
+            // takes its commitment's row before the appointment's, in the order a withdrawal and a reschedule
+            // take them. The UPDATE is itself the check: it waits for a withdrawal in flight and reads the
+            // row that withdrawal committed (an update's target is read with locks even with
+            // READ_COMMITTED_SNAPSHOT on; the hint says so). A commitment left out of the update no longer
+            // covers some day, and the whole statement is refused with the code the service maps to 422.
+            // The trigger sees every row of a statement at once (inserted), so it counts bookings per
+            // commitment. It names Appointments' columns: a migration that adds one must alter it.
+            migrationBuilder.Sql(OwnBatch("""
+                CREATE TRIGGER [Appointments_RequireCommittedDay] ON [Appointments] INSTEAD OF INSERT AS
+                BEGIN
+                    SET NOCOUNT ON;
+                    DECLARE @Covered int;
+                    UPDATE c SET [BookingsVersion] = c.[BookingsVersion] + n.[Bookings]
+                    FROM [Commitments] AS c WITH (READCOMMITTEDLOCK)
+                    JOIN (SELECT [CommitmentId], COUNT(*) AS [Bookings], MAX([LocalDate]) AS [LastDay]
+                          FROM inserted GROUP BY [CommitmentId]) AS n ON n.[CommitmentId] = c.[Id]
+                    WHERE c.[EndsOn] >= n.[LastDay];
+                    SET @Covered = @@ROWCOUNT;
+                    IF @Covered < (SELECT COUNT(DISTINCT [CommitmentId]) FROM inserted)
+                        THROW 51000, N'not-a-committed-slot', 1;
+                    INSERT INTO [Appointments] ([Id], [ProgramId], [ProviderId], [CommitmentId], [Region], [LicenseType],
+                        [Start], [End], [LocalDate], [Status], [Kind], [MemberRef], [PreviousVisitOn], [FollowUpDueBy],
+                        [TimelyAccessMet], [Modality], [CancelReason], [CancelInitiatedBy], [RescheduledFromId],
+                        [RescheduledToId], [CreatedAt], [UpdatedAt], [HeldSlot])
+                    SELECT [Id], [ProgramId], [ProviderId], [CommitmentId], [Region], [LicenseType],
+                        [Start], [End], [LocalDate], [Status], [Kind], [MemberRef], [PreviousVisitOn], [FollowUpDueBy],
+                        [TimelyAccessMet], [Modality], [CancelReason], [CancelInitiatedBy], [RescheduledFromId],
+                        [RescheduledToId], [CreatedAt], [UpdatedAt], [HeldSlot]
+                    FROM inserted;
+                END
+                """));
+
+            // The audit trail is append-only, and the database itself holds to it: an UPDATE or DELETE of
+            // entries is refused whoever sends it (the THROW rolls the statement and its transaction back).
+            // AFTER rather than INSTEAD OF, so that inserts (which EF Core batches as a MERGE) meet no
+            // INSTEAD OF trigger and none of MERGE's rules about one. TRUNCATE fires no trigger
+            // on SQL Server; it is refused because the empty table below references the trail (SQL Server
+            // never truncates a table a foreign key references).
+            migrationBuilder.Sql(OwnBatch("""
+                CREATE TRIGGER [AuditEntries_AppendOnly] ON [AuditEntries] AFTER UPDATE, DELETE AS
+                BEGIN
+                    SET NOCOUNT ON;
+                    IF EXISTS (SELECT 1 FROM deleted)
+                        THROW 51000, N'audit-append-only', 1;
+                END
+                """));
+            migrationBuilder.Sql("""
+                CREATE TABLE [AuditEntries_NoTruncate] (
+                    [Sequence] bigint NULL CONSTRAINT [FK_AuditEntries_NoTruncate_AuditEntries] REFERENCES [AuditEntries] ([Sequence])
+                )
+                """);
+
+            // Quartz's job store, in the same database (it is not part of the EF model).
+            foreach (var statement in QuartzSchema.CreateStatements(new SqlServerQuartzDialect()))
+                migrationBuilder.Sql(statement);
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
+            foreach (var statement in QuartzSchema.DropStatements())
+                migrationBuilder.Sql(statement);
+            migrationBuilder.Sql("DROP TABLE IF EXISTS [AuditEntries_NoTruncate]");
+            migrationBuilder.Sql("DROP TRIGGER IF EXISTS [AuditEntries_AppendOnly]");
+            migrationBuilder.Sql("DROP TRIGGER IF EXISTS [Appointments_RequireCommittedDay]");
+
             migrationBuilder.DropTable(
                 name: "Appointments");
 

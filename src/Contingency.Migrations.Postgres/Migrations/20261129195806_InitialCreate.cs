@@ -365,6 +365,9 @@ namespace Contingency.Migrations.Postgres.Migrations
                 table: "Providers",
                 columns: new[] { "Region", "LicenseType" });
 
+            // Each statement below ends with a semicolon: the idempotent script (deploy/sql) runs it inside
+            // a DO block, where an unterminated statement is a syntax error.
+
             // The unique indexes above are all the double-booking and double-release guards need here:
             // PostgreSQL never finds two NULLs equal in a unique index, so released appointments
             // (HeldSlot NULL) and withdrawn commitments (ActiveInProgramId NULL) never collide, as on SQLite.
@@ -385,11 +388,11 @@ namespace Contingency.Migrations.Postgres.Migrations
                     END IF;
                     RETURN NEW;
                 END
-                $$
+                $$;
                 """);
             migrationBuilder.Sql("""
                 CREATE TRIGGER "Appointments_RequireCommittedDay" BEFORE INSERT ON "Appointments"
-                FOR EACH ROW EXECUTE FUNCTION "Appointments_TakeCommittedDay"()
+                FOR EACH ROW EXECUTE FUNCTION "Appointments_TakeCommittedDay"();
                 """);
 
             // The audit trail is append-only, and the database itself holds to it: an UPDATE, DELETE or
@@ -400,20 +403,20 @@ namespace Contingency.Migrations.Postgres.Migrations
                 BEGIN
                     RAISE EXCEPTION 'audit-append-only';
                 END
-                $$
+                $$;
                 """);
             migrationBuilder.Sql("""
                 CREATE TRIGGER "AuditEntries_NoUpdateOrDelete" BEFORE UPDATE OR DELETE ON "AuditEntries"
-                FOR EACH ROW EXECUTE FUNCTION "AuditEntries_Refuse"()
+                FOR EACH ROW EXECUTE FUNCTION "AuditEntries_Refuse"();
                 """);
             migrationBuilder.Sql("""
                 CREATE TRIGGER "AuditEntries_NoTruncate" BEFORE TRUNCATE ON "AuditEntries"
-                FOR EACH STATEMENT EXECUTE FUNCTION "AuditEntries_Refuse"()
+                FOR EACH STATEMENT EXECUTE FUNCTION "AuditEntries_Refuse"();
                 """);
 
             // Quartz's job store, in the same database (it is not part of the EF model).
             foreach (var statement in QuartzSchema.CreateStatements(new PostgresQuartzDialect()))
-                migrationBuilder.Sql(statement);
+                migrationBuilder.Sql(statement + ";");
         }
 
         /// <inheritdoc />

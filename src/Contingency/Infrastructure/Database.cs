@@ -5,19 +5,20 @@ using Contingency.Data.Providers;
 using Contingency.Infrastructure.Audit;
 using Contingency.Migrations.Postgres;
 using Contingency.Migrations.Sqlite;
+using Contingency.Migrations.SqlServer;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 
 /// <summary>
 /// The provider switch: which database the service uses, where, and how it is prepared at start.
-/// `Database:Provider` names the provider (Sqlite, the default, or Postgres); `ConnectionStrings:Contingency`
+/// `Database:Provider` names the provider (Sqlite, the default, Postgres or SqlServer); `ConnectionStrings:Contingency`
 /// says where (for SQLite it overrides the default file under data/ beside the content root).
 /// Everything else about a provider lives in its own project (see <see cref="DatabaseProvider"/>).
 /// </summary>
 public static class Database
 {
     /// <summary>Every provider the service knows; a new one is a project and a line here.</summary>
-    public static readonly IReadOnlyList<DatabaseProvider> Providers = [SqliteProvider.Instance, PostgresProvider.Instance];
+    public static readonly IReadOnlyList<DatabaseProvider> Providers = [SqliteProvider.Instance, PostgresProvider.Instance, SqlServerProvider.Instance];
 
     public static IServiceCollection AddContingencyDatabase(this IServiceCollection services)
     {

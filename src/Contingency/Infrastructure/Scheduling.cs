@@ -45,7 +45,7 @@ public static class Scheduling
             return "Scheduler:Clustered must be true or false.";
         if (Clustered(config) && Database.Provider(config) is { SupportsClustering: false } provider)
             return $"Scheduler:Clustered is true, but Database:Provider '{provider.Name}' runs the scheduler on one node only; " +
-                   "cluster on a server database (Database:Provider 'Postgres').";
+                   $"cluster on a server database (Database:Provider {string.Join(" or ", Database.Providers.Where(p => p.SupportsClustering).Select(p => $"'{p.Name}'"))}).";
         return null;
     }
 
@@ -75,6 +75,11 @@ public static class Scheduling
                     // In a cluster, a trigger is read and claimed under the store's row lock: two nodes
                     // never pick the same trigger in one round, whatever the batch size.
                     if (clustered) o.AcquireTriggersWithinLock = true;
+                    // The row lock itself is left to Quartz on purpose: given no lock handler, a clustered
+                    // store builds its select-for-update handler, and on SQL Server (its delegate, from
+                    // UseSqlServer) Quartz 4.7 words the select WITH (UPDLOCK,ROWLOCK), the form it
+                    // recommends there over its update-the-row handler. The handler inserts a missing
+                    // lock row itself, so the migrations need not know the scheduler's name.
                 });
                 if (clustered)
                     store.UseClustering(c =>

@@ -5,6 +5,7 @@ using Contingency.Data.Scheduling;
 using Contingency.Infrastructure;
 using Contingency.Migrations.Postgres;
 using Contingency.Migrations.Sqlite;
+using Contingency.Migrations.SqlServer;
 using Microsoft.Extensions.Configuration;
 
 /// <summary>Which provider `Database:Provider` selects, what each refuses at start, and how each spells Quartz's tables.</summary>
@@ -20,6 +21,8 @@ public sealed class ProviderSwitchTests
     [InlineData("sqlite", "Sqlite")]
     [InlineData("Postgres", "Postgres")]
     [InlineData("POSTGRES", "Postgres")]
+    [InlineData("SqlServer", "SqlServer")]
+    [InlineData("sqlserver", "SqlServer")]
     public void The_setting_names_the_provider(string? setting, string expected)
     {
         var config = setting is null ? Config() : Config(("Database:Provider", setting));
@@ -29,24 +32,38 @@ public sealed class ProviderSwitchTests
     [Theory]
     [InlineData("Oracle")]
     [InlineData("PostgreSQL")]
-    [InlineData("SqlServer")]
+    [InlineData("MSSQL")]
     public void Another_provider_is_refused_in_one_line_naming_the_supported_ones(string setting)
     {
         var config = Config(("Database:Provider", setting));
         Assert.Null(Database.Provider(config));
-        Assert.Equal($"Database:Provider '{setting}' is not supported; the supported providers are 'Sqlite', 'Postgres'.",
+        Assert.Equal($"Database:Provider '{setting}' is not supported; the supported providers are 'Sqlite', 'Postgres', 'SqlServer'.",
             Database.UnsupportedProvider(config));
     }
 
-    [Fact]
-    public void Postgres_needs_a_connection_string_and_the_problem_names_the_setting_only()
+    [Theory]
+    [InlineData("Postgres", "an Npgsql connection string", "Host=db;Database=contingency;Password=secret-7d0e")]
+    [InlineData("SqlServer", "a Microsoft.Data.SqlClient connection string", "Server=db;Database=contingency;User ID=contingency;Password=secret-7d0e")]
+    public void A_server_database_needs_a_connection_string_and_the_problem_names_the_setting_only(string provider, string kind, string connectionString)
     {
-        Assert.Equal("Database:Provider 'Postgres' needs ConnectionStrings:Contingency (an Npgsql connection string).",
-            Database.UnsupportedProvider(Config(("Database:Provider", "Postgres"))));
-        Assert.Null(Database.UnsupportedProvider(Config(("Database:Provider", "Postgres"),
-            ("ConnectionStrings:Contingency", "Host=db;Database=contingency;Password=secret-7d0e"))));
+        Assert.Equal($"Database:Provider '{provider}' needs ConnectionStrings:Contingency ({kind}).",
+            Database.UnsupportedProvider(Config(("Database:Provider", provider))));
+        Assert.Equal($"Database:Provider '{provider}' needs ConnectionStrings:Contingency ({kind}).",
+            Database.UnsupportedProvider(Config(("Database:Provider", provider), ("ConnectionStrings:Contingency", " "))));
+        Assert.Null(Database.UnsupportedProvider(Config(("Database:Provider", provider), ("ConnectionStrings:Contingency", connectionString))));
         // SQLite needs none: it has a default file.
         Assert.Null(Database.UnsupportedProvider(Config()));
+    }
+
+    [Theory]
+    [InlineData(null, true)]
+    [InlineData("Sqlite", true)]
+    [InlineData("Postgres", false)]
+    [InlineData("SqlServer", false)]
+    public void Only_sqlite_migrates_as_it_starts_unless_told(string? provider, bool migrates)
+    {
+        var config = provider is null ? Config() : Config(("Database:Provider", provider));
+        Assert.Equal(migrates, Database.MigrateOnStart(config));
     }
 
     [Fact]
@@ -54,10 +71,12 @@ public sealed class ProviderSwitchTests
     {
         var sqlite = QuartzSchema.CreateStatements(new SqliteQuartzDialect()).ToList();
         var postgres = QuartzSchema.CreateStatements(new PostgresQuartzDialect()).ToList();
+        var sqlServer = QuartzSchema.CreateStatements(new SqlServerQuartzDialect()).ToList();
         foreach (var table in QuartzSchema.Tables)
         {
             Assert.Single(sqlite, s => s.StartsWith($"CREATE TABLE QRTZ_{table.Name} (", StringComparison.Ordinal));
             Assert.Single(postgres, s => s.StartsWith($"CREATE TABLE QRTZ_{table.Name} (", StringComparison.Ordinal));
+            Assert.Single(sqlServer, s => s.StartsWith($"CREATE TABLE QRTZ_{table.Name} (", StringComparison.Ordinal));
         }
         var triggers = postgres.Single(s => s.StartsWith("CREATE TABLE QRTZ_TRIGGERS (", StringComparison.Ordinal));
         Assert.Contains("  NEXT_FIRE_TIME BIGINT NULL", triggers);
@@ -65,8 +84,17 @@ public sealed class ProviderSwitchTests
         Assert.Contains("  JOB_DATA BYTEA NULL", triggers);
         Assert.Contains("  TRIGGER_NAME VARCHAR(150) NOT NULL", triggers);
         Assert.Contains("  PREFERRED_NODE_AUTO INTEGER NOT NULL DEFAULT 0", sqlite.Single(s => s.StartsWith("CREATE TABLE QRTZ_TRIGGERS (", StringComparison.Ordinal)));
-        // PostgreSQL enforces the cascades itself; SQLite's Quartz connections leave foreign keys off, so triggers do it.
+        // SQL Server: the types of Quartz.NET's own SQL Server schema.
+        var sqlServerTriggers = sqlServer.Single(s => s.StartsWith("CREATE TABLE QRTZ_TRIGGERS (", StringComparison.Ordinal));
+        Assert.Contains("  NEXT_FIRE_TIME BIGINT NULL", sqlServerTriggers);
+        Assert.Contains("  PRIORITY INT NULL", sqlServerTriggers);
+        Assert.Contains("  PREFERRED_NODE_AUTO BIT NOT NULL DEFAULT 0", sqlServerTriggers);
+        Assert.Contains("  JOB_DATA VARBINARY(MAX) NULL", sqlServerTriggers);
+        Assert.Contains("  TRIGGER_NAME NVARCHAR(150) NOT NULL", sqlServerTriggers);
+        Assert.Contains("  DEC_PROP_1 NUMERIC(13,4) NULL", sqlServer.Single(s => s.StartsWith("CREATE TABLE QRTZ_SIMPROP_TRIGGERS (", StringComparison.Ordinal)));
+        // PostgreSQL and SQL Server enforce the cascades themselves; SQLite's Quartz connections leave foreign keys off, so triggers do it.
         Assert.DoesNotContain(postgres, s => s.StartsWith("CREATE TRIGGER", StringComparison.Ordinal));
+        Assert.DoesNotContain(sqlServer, s => s.StartsWith("CREATE TRIGGER", StringComparison.Ordinal));
         Assert.Equal(QuartzSchema.Tables.Count(t => t.ForeignKeys.Any(fk => fk.Cascade)),
             sqlite.Count(s => s.StartsWith("CREATE TRIGGER", StringComparison.Ordinal)));
     }
@@ -74,6 +102,7 @@ public sealed class ProviderSwitchTests
     [Theory]
     [InlineData("Oracle", null, null)]
     [InlineData("Postgres", null, null)]
+    [InlineData("SqlServer", null, null)]
     [InlineData("Sqlite", null, "true")]
     public async Task The_service_refuses_to_start_with_one_line_and_exit_code_2(string provider, string? connectionString, string? clustered)
     {
@@ -95,9 +124,12 @@ public sealed class ProviderSwitchTests
     [InlineData(null, null, null)]
     [InlineData("Sqlite", "false", null)]
     [InlineData("Postgres", "true", null)]
-    [InlineData("Sqlite", "true", "Scheduler:Clustered is true, but Database:Provider 'Sqlite' runs the scheduler on one node only; cluster on a server database (Database:Provider 'Postgres').")]
-    [InlineData(null, "true", "Scheduler:Clustered is true, but Database:Provider 'Sqlite' runs the scheduler on one node only; cluster on a server database (Database:Provider 'Postgres').")]
+    [InlineData("SqlServer", "true", null)]
+    [InlineData("SqlServer", "false", null)]
+    [InlineData("Sqlite", "true", "Scheduler:Clustered is true, but Database:Provider 'Sqlite' runs the scheduler on one node only; cluster on a server database (Database:Provider 'Postgres' or 'SqlServer').")]
+    [InlineData(null, "true", "Scheduler:Clustered is true, but Database:Provider 'Sqlite' runs the scheduler on one node only; cluster on a server database (Database:Provider 'Postgres' or 'SqlServer').")]
     [InlineData("Postgres", "yes", "Scheduler:Clustered must be true or false.")]
+    [InlineData("SqlServer", "yes", "Scheduler:Clustered must be true or false.")]
     public void Only_a_server_database_takes_a_clustered_scheduler(string? provider, string? clustered, string? problem)
     {
         var settings = new List<(string, string)>();

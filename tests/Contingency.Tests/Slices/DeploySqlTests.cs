@@ -1,0 +1,46 @@
+namespace Contingency.Tests.Slices;
+
+using System.Text;
+using Contingency.Data;
+using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+/// <summary>
+/// The idempotent scripts in deploy/sql are what a DBA applies: each must be exactly what
+/// <c>deploy/sql/generate</c> (dotnet ef migrations script --idempotent) writes from the migrations as
+/// they are now. The script is made here the way dotnet ef makes it, through the provider's design-time
+/// factory, and compared byte for byte with the committed file (dotnet ef writes UTF-8 with a byte-order
+/// mark, lines ending as the platform ends them).
+/// </summary>
+public sealed class DeploySqlTests
+{
+    public static TheoryData<string> Scripts() => ["postgres.sql", "sqlserver.sql"];
+
+    [Theory]
+    [MemberData(nameof(Scripts))]
+    public void The_committed_script_is_what_the_migrations_generate(string file)
+    {
+        IDesignTimeDbContextFactory<ContingencyDb> factory = file switch
+        {
+            "postgres.sql" => new Contingency.Migrations.Postgres.DesignTimeFactory(),
+            "sqlserver.sql" => new Contingency.Migrations.SqlServer.DesignTimeFactory(),
+            _ => throw new ArgumentOutOfRangeException(nameof(file)),
+        };
+        using var db = factory.CreateDbContext([]);
+        var generated = db.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
+        var expected = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(generated)).ToArray();
+
+        var path = Path.Combine(RepositoryRoot(), "deploy", "sql", file);
+        Assert.True(File.Exists(path), $"deploy/sql/{file} is missing: run deploy/sql/generate and commit what it writes.");
+        Assert.True(expected.AsSpan().SequenceEqual(File.ReadAllBytes(path)),
+            $"deploy/sql/{file} is stale (the migrations changed since it was written): run deploy/sql/generate and commit what it writes.");
+    }
+
+    private static string RepositoryRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Contingency.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Contingency.sln not found above the test's output directory.");
+    }
+}

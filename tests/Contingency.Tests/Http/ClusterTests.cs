@@ -40,7 +40,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
                 ["Auth__SigningKey"] = Key,
             });
             Assert.Equal(2, exit);
-            Assert.StartsWith("Scheduler:Clustered is true, but Database:Provider 'Sqlite' runs the scheduler on one node only", error.Trim());
+            Assert.StartsWith("contingency: Scheduler:Clustered is true, but Database:Provider 'Sqlite' runs the scheduler on one node only", error.Trim());
+            Assert.Single(error.Trim().Split('\n'));
             return;
         }
 
@@ -70,7 +71,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
             var b = nodes["node-b"].Client(AdminToken());
 
             // Two programs paying on today's weekday (UTC), each at a whole minute a little ahead.
-            var first = NextWholeMinute(DateTimeOffset.UtcNow.AddSeconds(60));
+            var first = NextWholeMinute(DateTimeOffset.UtcNow.AddSeconds(75));
             var second = first.AddMinutes(1);
             var program1 = await SeedAsync(a, b, first);
             var program2 = await SeedAsync(b, a, second);

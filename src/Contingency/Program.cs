@@ -79,6 +79,7 @@ else if (await app.Services.PendingMigrationsProblem() is { } pending)
     Console.Error.WriteLine($"contingency: {pending}");
     return 2;
 }
+await Scheduling.PrepareLockRowsAsync(app.Services);
 await PaymentTriggers.SyncAllAsync(app.Services);
 
 app.UseExceptionHandler();

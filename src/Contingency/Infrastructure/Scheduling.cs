@@ -1,6 +1,9 @@
 namespace Contingency.Infrastructure;
 
+using System.Data.Common;
+using Contingency.Data;
 using Contingency.Features.Payments;
+using Microsoft.EntityFrameworkCore;
 using Quartz;
 
 /// <summary>
@@ -49,6 +52,37 @@ public static class Scheduling
         return null;
     }
 
+    /// <summary>The cluster's name (<c>Scheduler:Name</c>): every node of one service carries the same.</summary>
+    public static string Name(IConfiguration config) => config["Scheduler:Name"] is { Length: > 0 } name ? name : "Contingency";
+
+    /// <summary>
+    /// Quartz's two lock rows for this scheduler, written before it first needs them. Quartz writes a
+    /// missing row itself, but two of its transactions doing so at once make the loser wait a retry
+    /// period on the scheduler's clock with its transaction open, and everything else waits behind
+    /// it; with the rows in place a lock is a plain row lock from the first. Idempotent: a node that
+    /// finds the rows, or loses the race to write them, has nothing to do.
+    /// </summary>
+    public static async Task PrepareLockRowsAsync(IServiceProvider services, CancellationToken ct = default)
+    {
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ContingencyDb>();
+        var name = Name(scope.ServiceProvider.GetRequiredService<IConfiguration>());
+        foreach (var lockName in (string[])["TRIGGER_ACCESS", "STATE_ACCESS"])
+        {
+            try
+            {
+                await db.Database.ExecuteSqlRawAsync("""
+                    INSERT INTO QRTZ_LOCKS (SCHED_NAME, LOCK_NAME) SELECT {0}, {1}
+                    WHERE NOT EXISTS (SELECT 1 FROM QRTZ_LOCKS WHERE SCHED_NAME = {0} AND LOCK_NAME = {1})
+                    """, [name, lockName], ct);
+            }
+            catch (DbException e) when (e.IsUniqueViolation())
+            {
+                // Another node wrote it first.
+            }
+        }
+    }
+
     public static IServiceCollection AddContingencyScheduler(this IServiceCollection services, IConfiguration config, IHostEnvironment env)
     {
         var clustered = Clustered(config);
@@ -57,7 +91,7 @@ public static class Scheduling
             q.ConfigureScheduler(o =>
             {
                 // The cluster's name: every node of one service must carry the same.
-                o.InstanceName = config["Scheduler:Name"] ?? "Contingency";
+                o.InstanceName = Name(config);
                 // Each node its own id, so each knows its own check-ins and firings: Scheduler:InstanceId when
                 // the platform names its nodes (a pod's name), else the host name and a time stamp.
                 if (clustered && config["Scheduler:InstanceId"] is { Length: > 0 } id) o.InstanceId = id;

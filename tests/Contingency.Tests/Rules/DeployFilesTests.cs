@@ -84,6 +84,9 @@ public sealed class DeployFilesTests(ContingencyApp app) : IClassFixture<Conting
         Assert.Equal(new[] { "migrate" }, Strings(job.GetProperty("args")));
         Assert.Equal(node.GetProperty("image").GetString(), job.GetProperty("image").GetString());
         Assert.Equal("true", Env(node)["Scheduler__Clustered"]);
+        // Each pod its own scheduler id, and a provider that can cluster.
+        Assert.Equal("field:metadata.name", Env(node)["Scheduler__InstanceId"]);
+        Assert.True(Infrastructure.Database.Providers.Single(p => p.Name == Env(node)["Database__Provider"]).SupportsClustering);
         foreach (var name in new[] { "Database__Provider", "ConnectionStrings__Contingency" })
             Assert.Equal(Env(node)[name], Env(job)[name]);
 
@@ -150,10 +153,11 @@ public sealed class DeployFilesTests(ContingencyApp app) : IClassFixture<Conting
     private static JsonElement Container(JsonElement workload) =>
         Assert.Single(workload.GetProperty("spec").GetProperty("template").GetProperty("spec").GetProperty("containers").EnumerateArray());
 
-    /// <summary>A container's variables: a value, or <c>secret:KEY</c> for one taken from a Secret.</summary>
+    /// <summary>A container's variables: a value, <c>secret:KEY</c> for one taken from a Secret, <c>field:PATH</c> for one of the pod's own.</summary>
     private static Dictionary<string, string> Env(JsonElement container) =>
         container.GetProperty("env").EnumerateArray().ToDictionary(
             e => e.GetProperty("name").GetString()!,
             e => e.TryGetProperty("value", out var value) ? value.GetString()!
+                : e.GetProperty("valueFrom").TryGetProperty("fieldRef", out var field) ? "field:" + field.GetProperty("fieldPath").GetString()
                 : "secret:" + e.GetProperty("valueFrom").GetProperty("secretKeyRef").GetProperty("key").GetString());
 }

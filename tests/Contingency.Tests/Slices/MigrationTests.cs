@@ -3,6 +3,7 @@ namespace Contingency.Tests.Slices;
 using Contingency.Data;
 using Contingency.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 public sealed class MigrationTests(ContingencyApp app) : IClassFixture<ContingencyApp>
@@ -64,6 +65,28 @@ public sealed class MigrationTests(ContingencyApp app) : IClassFixture<Contingen
         await using (var reader = await query.ExecuteReaderAsync())
             while (await reader.ReadAsync()) tables.Add(reader.GetString(0));
         Assert.Equal(Contingency.Data.Scheduling.QuartzSchema.Tables.Select(t => "QRTZ_" + t.Name).Order(StringComparer.Ordinal), tables);
+    }
+
+    [Fact]
+    public async Task The_scheduler_lock_rows_are_written_once_before_quartz_needs_them()
+    {
+        // Program.cs writes them at start, so that Quartz never races itself to insert them.
+        app.Api();
+        var name = app.Services.GetRequiredService<IConfiguration>()["Scheduler:Name"];
+        await using var connection = app.OpenDatabase();
+        await using var query = connection.CreateCommand();
+        query.With("name", name);
+        query.CommandText = "DELETE FROM QRTZ_LOCKS WHERE SCHED_NAME = @name";
+        await query.ExecuteNonQueryAsync();
+
+        // Twice, as a restart or a second node would: written once, then found.
+        await Contingency.Infrastructure.Scheduling.PrepareLockRowsAsync(app.Services);
+        await Contingency.Infrastructure.Scheduling.PrepareLockRowsAsync(app.Services);
+        query.CommandText = "SELECT LOCK_NAME FROM QRTZ_LOCKS WHERE SCHED_NAME = @name ORDER BY LOCK_NAME";
+        var locks = new List<string>();
+        await using (var reader = await query.ExecuteReaderAsync())
+            while (await reader.ReadAsync()) locks.Add(reader.GetString(0));
+        Assert.Equal(["STATE_ACCESS", "TRIGGER_ACCESS"], locks);
     }
 
     /// <summary>The pragmas are SQLite's per-connection settings (PostgreSQL's are the server's): on SQLite in either suite run.</summary>

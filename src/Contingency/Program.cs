@@ -1,3 +1,5 @@
+using System.Data.Common;
+using System.Globalization;
 using System.Text.Json;
 using Contingency.Features.Audit;
 using Contingency.Features.Booking;
@@ -14,6 +16,10 @@ using Contingency.Infrastructure.OpenApi;
 using Contingency.Infrastructure.Security;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+
+// Whatever the machine's locale, the service formats, parses and compares as the invariant culture.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
 
 var isTokenCommand = args.FirstOrDefault() == TokenCommand.Name;
 // `migrate`: apply the migrations and exit, for a release step that runs before the nodes start.
@@ -61,7 +67,16 @@ builder.Services.AddContingencyRateLimits();
 var app = builder.Build();
 if (isMigrateCommand)
 {
-    await app.Services.MigrateDatabaseAsync();
+    try
+    {
+        await app.Services.MigrateDatabaseAsync();
+    }
+    catch (DbException e)
+    {
+        // Unreachable, refused, or a statement failed: one line for the operator's job log, exit code 1 (the driver's message names no password).
+        Console.Error.WriteLine($"contingency: the migrations could not be applied: {e.Message.ReplaceLineEndings(" ")}");
+        return 1;
+    }
     Console.WriteLine("contingency: the database is up to date.");
     return 0;
 }

@@ -19,10 +19,12 @@ using Xunit.Abstractions;
 /// have one winner per slot; a node started late fires nothing twice. On SQLite, which runs one
 /// node, a clustered node refuses to start.
 /// </summary>
+[Collection(Alone.Name)]
 public sealed class ClusterTests(ITestOutputHelper output)
 {
     private const string Key = "contingency-cluster-signing-key-0123456789";
     private const int ProvidersPerProgram = 8;
+    private const string SchedulerName = "contingency-cluster-test";
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(120);
 
     [Fact]
@@ -50,7 +52,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
             ["Database__Provider"] = "Postgres",
             ["ConnectionStrings__Contingency"] = TestDatabase.ConnectionString(databasePath),
             ["Scheduler__Clustered"] = "true",
-            ["Scheduler__Name"] = "contingency-cluster-test",
+            ["Scheduler__Name"] = SchedulerName,
             ["Auth__SigningKey"] = Key,
             ["RateLimiting__Burst"] = "1000000",
             ["RateLimiting__PermitsPerSecond"] = "1000000",
@@ -70,50 +72,49 @@ public sealed class ClusterTests(ITestOutputHelper output)
             var a = nodes["node-a"].Client(AdminToken());
             var b = nodes["node-b"].Client(AdminToken());
 
-            // Two programs paying on today's weekday (UTC), each at a whole minute a little ahead.
-            var first = NextWholeMinute(DateTimeOffset.UtcNow.AddSeconds(75));
+            // Three programs paying on today's weekday (UTC), each at a whole minute a little ahead.
+            var first = NextWholeMinute(DateTimeOffset.UtcNow.AddSeconds(60));
             var second = first.AddMinutes(1);
+            var third = second.AddMinutes(1);
             var program1 = await SeedAsync(a, b, first);
             var program2 = await SeedAsync(b, a, second);
-            Assert.True(DateTimeOffset.UtcNow < first.AddSeconds(-20), "Seeding took too long for the first payment moment.");
+            var program3 = await SeedAsync(a, b, third);
+            Assert.True(DateTimeOffset.UtcNow < first.AddSeconds(-10), "Seeding took too long for the first payment moment.");
 
-            // The late joiner: its start arms what is armed already and runs nothing.
+            // The first moment fires on the two nodes: every payment due is released once, in one batch.
+            await WaitForBatchesAsync(databasePath, program1, 1, first + Patience);
+            await AssertPaidOnceAsync(databasePath, program1, first);
+
+            // The late joiner comes up after a moment has fired and before the next.
             nodes["node-c"] = Start(workDir, env, "node-c");
             await nodes["node-c"].WaitUntilReadyAsync(Patience);
             var c = nodes["node-c"].Client(AdminToken());
-            Assert.Equal(0, await CountAsync(databasePath, """SELECT COUNT(*) FROM "PaymentBatches" """));
 
             // Bookings for the same slots through all three nodes: one winner per slot.
             await BookEachSlotOnceAsync(program1, [a, b, c], databasePath);
+            Assert.True(DateTimeOffset.UtcNow < second.AddSeconds(-5), "The late node was not up before the second payment moment.");
 
-            // The first moment fires while all three run: every payment due is released once, in one batch.
-            await WaitForBatchAsync(databasePath, program1, first + Patience);
-            await AssertPaidOnceAsync(databasePath, program1, first);
-
-            // The second: hold one of its payments so its run blocks mid-way, kill the node running it.
-            await using var holder = TestDatabase.Open(databasePath);
-            await using var hold = await holder.BeginTransactionAsync();
-            await using (var lockRow = holder.CreateCommand())
-            {
-                lockRow.Transaction = hold;
-                lockRow.CommandText = """
-                    SELECT "Id" FROM "Payments" WHERE "ProgramId" = @program AND "DueAt" <= @moment ORDER BY "Id" LIMIT 1 FOR UPDATE
-                    """;
-                lockRow.With("program", program2).With("moment", second.UtcDateTime);
-                Assert.NotNull(await lockRow.ExecuteScalarAsync());
-            }
-            var runner = await ExecutingNodeAsync(databasePath, program2, second + Patience);
-            Assert.Contains(runner, nodes.Keys);
-            var killedAt = Stopwatch.StartNew();
-            nodes[runner].Kill();
-            await hold.RollbackAsync();
-            output.WriteLine($"{runner} was running program 2's payment run and was killed");
-
-            await WaitForBatchAsync(databasePath, program2, DateTimeOffset.UtcNow + Patience);
-            output.WriteLine($"Failover: program 2's run committed on another node {killedAt.Elapsed.TotalSeconds:F1} s after the kill");
+            // The second moment fires with all three up. Hold one of its payments, so that its run stops
+            // before committing, and kill the node running it: another takes the run over and pays once.
+            var (runner2, failover) = await KillTheRunnerAsync(databasePath, program2, second, nodes, afterCommit: false);
+            output.WriteLine($"{runner2} was killed before its run of program 2 committed; another node's run committed {failover.TotalSeconds:F1} s after the kill");
             await AssertPaidOnceAsync(databasePath, program2, second);
+
+            // The third: let the run commit, then hold it (arming the next moment waits for Quartz's trigger
+            // lock, which the test holds) and kill its node. The job is recovered on a survivor, which runs
+            // it again and finds nothing left to pay.
+            Assert.True(DateTimeOffset.UtcNow < third.AddSeconds(-5), "The second moment's takeover took too long for the third.");
+            var (runner3, recovery) = await KillTheRunnerAsync(databasePath, program3, third, nodes, afterCommit: true);
+            output.WriteLine($"{runner3} was killed after its run of program 3 committed; the job was run again {recovery.TotalSeconds:F1} s after the kill");
+            await AssertPaidOnceAsync(databasePath, program3, third);
+
+            // Each moment was paid once and no run fired twice: program 1's moment ran on one node once,
+            // the late joiner firing nothing of it; program 3's ran once and, recovered, once more with nothing due.
             await AssertPaidOnceAsync(databasePath, program1, first);
-            Assert.Equal(2, await CountAsync(databasePath, """SELECT COUNT(*) FROM "PaymentBatches" """));
+            Assert.Equal(3, await CountAsync(databasePath, """SELECT COUNT(*) FROM "PaymentBatches" """));
+            var logs = string.Join("\n", nodes.Values.Select(n => n.Output));
+            Assert.Equal(1, Occurrences(logs, $"of program {program1}: "));
+            Assert.Equal(1, Occurrences(logs, $"Payment run of program {program3}: nothing due"));
         }
         catch
         {
@@ -125,6 +126,71 @@ public sealed class ClusterTests(ITestOutputHelper output)
             foreach (var node in nodes.Values) await node.DisposeAsync();
             TestDatabase.Drop(databasePath);
         }
+    }
+
+    /// <summary>
+    /// Holds one of the program's due payments so that its run, once the moment fires, stops inside its
+    /// transaction; finds the node running it; and kills that node with SIGKILL, either there
+    /// (<paramref name="afterCommit"/> false) or once the run has committed and waits for Quartz's
+    /// trigger lock, which the test then holds. Returns the node killed and the time from the kill to
+    /// the other nodes' work: the batch committed, or the recovered job's second run.
+    /// </summary>
+    private static async Task<(string Node, TimeSpan After)> KillTheRunnerAsync(string databasePath, string programId, DateTimeOffset moment,
+        Dictionary<string, RunningService> nodes, bool afterCommit)
+    {
+        await using var payments = TestDatabase.Open(databasePath);
+        var holdPayment = await payments.BeginTransactionAsync();
+        await using (var lockRow = payments.CreateCommand())
+        {
+            lockRow.Transaction = holdPayment;
+            lockRow.CommandText = """
+                SELECT "Id" FROM "Payments" WHERE "ProgramId" = @program AND "DueAt" <= @moment ORDER BY "Id" LIMIT 1 FOR UPDATE
+                """;
+            lockRow.With("program", programId).With("moment", moment.UtcDateTime);
+            Assert.NotNull(await lockRow.ExecuteScalarAsync());
+        }
+        var runner = await ExecutingNodeAsync(databasePath, programId, moment + Patience);
+        Assert.Contains(runner, nodes.Keys);
+        var survivorsLogBefore = nodes.Where(n => n.Key != runner).Sum(n => Occurrences(n.Value.Output, $"Payment run of program {programId}: nothing due"));
+
+        await using var quartz = TestDatabase.Open(databasePath);
+        await using var holdTriggers = await quartz.BeginTransactionAsync();
+        if (afterCommit)
+        {
+            await using (var lockTriggers = quartz.CreateCommand())
+            {
+                lockTriggers.Transaction = holdTriggers;
+                lockTriggers.CommandText = "SELECT lock_name FROM qrtz_locks WHERE sched_name = @name AND lock_name = 'TRIGGER_ACCESS' FOR UPDATE";
+                lockTriggers.With("name", SchedulerName);
+                Assert.NotNull(await lockTriggers.ExecuteScalarAsync());
+            }
+            await holdPayment.RollbackAsync();
+            await WaitForBatchesAsync(databasePath, programId, 1, DateTimeOffset.UtcNow + Patience);
+        }
+
+        var sinceKill = Stopwatch.StartNew();
+        nodes[runner].Kill();
+        await holdPayment.DisposeAsync();
+        await holdTriggers.RollbackAsync();
+        if (!afterCommit)
+        {
+            await WaitForBatchesAsync(databasePath, programId, 1, DateTimeOffset.UtcNow + Patience);
+            return (runner, sinceKill.Elapsed);
+        }
+        var deadline = DateTime.UtcNow + Patience;
+        while (nodes.Where(n => n.Key != runner).Sum(n => Occurrences(n.Value.Output, $"Payment run of program {programId}: nothing due")) == survivorsLogBefore)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The job of program {programId} was not run again after {runner} died.");
+            await Task.Delay(250);
+        }
+        return (runner, sinceKill.Elapsed);
+    }
+
+    private static int Occurrences(string text, string part)
+    {
+        var count = 0;
+        for (var at = text.IndexOf(part, StringComparison.Ordinal); at >= 0; at = text.IndexOf(part, at + part.Length, StringComparison.Ordinal)) count++;
+        return count;
     }
 
     private static RunningService Start(string workDir, Dictionary<string, string> env, string instanceId) =>
@@ -196,9 +262,9 @@ public sealed class ClusterTests(ITestOutputHelper output)
             ("program", programId)));
     }
 
-    private static async Task WaitForBatchAsync(string databasePath, string programId, DateTimeOffset deadline)
+    private static async Task WaitForBatchesAsync(string databasePath, string programId, int batches, DateTimeOffset deadline)
     {
-        while (await CountAsync(databasePath, """SELECT COUNT(*) FROM "PaymentBatches" WHERE "ProgramId" = @program""", ("program", programId)) == 0)
+        while (await CountAsync(databasePath, """SELECT COUNT(*) FROM "PaymentBatches" WHERE "ProgramId" = @program""", ("program", programId)) < batches)
         {
             Assert.True(DateTimeOffset.UtcNow < deadline, $"No payment batch of program {programId} by {deadline:HH:mm:ss}.");
             await Task.Delay(250);
@@ -258,4 +324,11 @@ public sealed class ClusterTests(ITestOutputHelper output)
         foreach (var (name, value) in parameters) query.With(name, value);
         return Convert.ToInt64(await query.ExecuteScalarAsync(), CultureInfo.InvariantCulture);
     }
+}
+
+/// <summary>Tests that run on the real clock with other processes: alone, after the parallel ones, so the machine's load does not move their timing.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class Alone
+{
+    public const string Name = "alone";
 }

@@ -49,6 +49,25 @@ public sealed class MigrateCommandTests
     }
 
     [Fact]
+    public async Task On_sql_server_the_migrate_command_reaches_for_the_server_and_says_in_one_line_that_it_is_not_there()
+    {
+        // No SQL Server runs here; what this proves is that its client starts in the service's runtime
+        // (it refuses to in .NET's invariant-globalization mode) and tries the network, and that an
+        // operator's failed migration step ends with one line and exit code 1, not a stack trace.
+        var dir = Path.GetDirectoryName(NewDatabase())!;
+        var (exit, output, error) = await ServiceProcess.RunAsync(dir, new Dictionary<string, string>
+        {
+            ["Database__Provider"] = "SqlServer",
+            ["ConnectionStrings__Contingency"] = "Server=127.0.0.1,1;Database=contingency;User ID=sa;Password=unused-9f1c;Connect Timeout=2;ConnectRetryCount=0",
+            ["Auth__SigningKey"] = "migrate-command-tests-signing-key-0123456789",
+        }, "migrate");
+        Assert.Equal(1, exit);
+        var line = Assert.Single(error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("contingency: the migrations could not be applied: A network-related or instance-specific error", line);
+        Assert.DoesNotContain("unused-9f1c", line + output);
+    }
+
+    [Fact]
     public async Task A_service_that_does_not_migrate_on_start_refuses_an_unmigrated_database_in_one_line()
     {
         var database = NewDatabase();

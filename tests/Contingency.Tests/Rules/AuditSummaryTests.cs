@@ -1,8 +1,12 @@
 namespace Contingency.Tests.Rules;
 
 using System.Globalization;
+using Contingency.Data;
+using Contingency.Data.Calendar;
 using Contingency.Data.Entities;
+using Contingency.Data.Payments;
 using Contingency.Infrastructure.Audit;
+using Microsoft.EntityFrameworkCore;
 
 /// <summary>How audit entries write values, name actions and keep to their length.</summary>
 public sealed class AuditSummaryTests
@@ -30,6 +34,36 @@ public sealed class AuditSummaryTests
     [MemberData(nameof(Values))]
     public void Values_are_written_the_contract_s_way(object? value, string expected) =>
         Assert.Equal(expected, AuditedType.Format(value));
+
+    [Fact]
+    public void A_set_based_release_is_summarized_as_the_interceptor_summarizes_a_tracked_one()
+    {
+        // The payment run releases in one UPDATE and writes its entries itself (SetAudit); each must read
+        // as the entry of the same release made through the entity and the change tracker.
+        var options = new DbContextOptionsBuilder<ContingencyDb>();
+        Infrastructure.Database.Providers.First().Configure(options, "Data Source=:memory:");
+        using var db = new ContingencyDb(options.Options);
+        var now = DateTimeOffset.Parse("2027-02-26T17:00:00-08:00", CultureInfo.InvariantCulture);
+        var program = new CareProgram("program", "P", ProgramZone.Find("America/Los_Angeles"), new DateOnly(2027, 3, 1), 8, 60, [],
+            new Rates(150.00m, 50.00m, 1000.00m, "USD"), DayOfWeek.Friday, new TimeOnly(17, 0), now.AddDays(-30));
+        var commitment = new Commitment("commitment", program,
+            new Provider("provider", "L", "1234567893", "LMFT", "L-1", "l@example.org", "Chico", ["video"], ["en"], now.AddDays(-30)),
+            6, WeekdaySet.Of([DayOfWeek.Monday, DayOfWeek.Tuesday]), new TimeOnly(9, 0), new DateOnly(2027, 3, 1), 8, [],
+            new DateOnly(2027, 1, 27), now.AddDays(-30));
+        var payment = PaymentPlan.Reconcile(commitment, program, program.Calendar(), [], () => "pay-1", now.AddDays(-30)).First();
+        db.Attach(payment);
+
+        payment.Release("batch-1", now);
+        var entry = db.Entry(payment);
+        var audited = AuditedType.Of(entry.Metadata)!;
+        Assert.Equal(audited.Summarize(entry), audited.SummarizeUpdate(new Dictionary<string, (object?, object?)>
+        {
+            [nameof(Payment.Status)] = (Payment.Scheduled, Payment.Released),
+            [nameof(Payment.ReleasedAt)] = (null, now),
+            [nameof(Payment.BatchId)] = (null, "batch-1"),
+        }));
+        Assert.Equal("status: scheduled → released; releasedAt: null → 2027-02-27T01:00:00Z; batchId: null → batch-1", audited.Summarize(entry));
+    }
 
     [Theory]
     [InlineData("Book", "book")]

@@ -16,9 +16,9 @@ public sealed record RunPayments(string ProgramId) : ICommand<PaymentRunView>;
 /// <summary>
 /// Releases every scheduled payment of the program that is due into one batch, in one transaction,
 /// then arms the program's trigger for its next payment moment. Run it twice, from a trigger and a
-/// person at once, or from two nodes: each payment is released once, because the release rows are
-/// keyed by payment and the status is a concurrency token. The loser of a race is run again and
-/// finds nothing left to release.
+/// person at once, or from two nodes: each payment is released once, because its release is an UPDATE
+/// of rows still scheduled, checked against what the batch counted, and its release row is keyed by
+/// the payment. The loser of a race is rolled back, run again, and finds nothing left to release.
 /// </summary>
 public sealed partial class RunPaymentsHandler(ContingencyDb db, TimeProvider clock, PaymentTriggers triggers, ILogger<RunPaymentsHandler> log)
     : ICommandHandler<RunPayments, PaymentRunView>
@@ -53,7 +53,11 @@ public sealed partial class RunPaymentsHandler(ContingencyDb db, TimeProvider cl
         var now = clock.GetUtcNow().ToWholeSecond();
         var due = db.Payments.Where(p => p.ProgramId == program.Id && p.Status == Payment.Scheduled && p.DueAt <= now);
         var amounts = await due.Select(p => p.Amount).ToListAsync(ct);
-        if (amounts.Count == 0) return new PaymentRunView(null, 0, 0m);
+        if (amounts.Count == 0)
+        {
+            NothingDue(log, program.Id);
+            return new PaymentRunView(null, 0, 0m);
+        }
 
         var batch = new PaymentBatch(Ids.New(), program.Id, amounts.Count, amounts.Sum(), program.Currency, now);
         db.PaymentBatches.Add(batch);
@@ -84,7 +88,7 @@ public sealed partial class RunPaymentsHandler(ContingencyDb db, TimeProvider cl
             // Another run put one of these payments into its batch first: the same lost race as a stale status.
             throw new DbUpdateConcurrencyException("A payment was released by another run.", e);
         }
-        await db.RecordUpdatedAsync<Payment>(nameof(Payment.BatchId), batch.Id, nameof(Payment.UpdatedAt),
+        await db.RecordUpdatedAsync<Payment>(clock.GetUtcNow(), nameof(Payment.BatchId), batch.Id,
             new Dictionary<string, (object?, object?)>
             {
                 [nameof(Payment.Status)] = (Payment.Scheduled, Payment.Released),
@@ -96,6 +100,9 @@ public sealed partial class RunPaymentsHandler(ContingencyDb db, TimeProvider cl
         Released(log, batch.Id, program.Id, batch.Released, batch.Amount, batch.Currency);
         return new PaymentRunView(batch.Id, batch.Released, batch.Amount);
     }
+
+    [LoggerMessage(LogLevel.Information, "Payment run of program {ProgramId}: nothing due")]
+    private static partial void NothingDue(ILogger logger, string programId);
 
     [LoggerMessage(LogLevel.Information, "Payment batch {BatchId} of program {ProgramId}: {Released} payments, {Amount} {Currency}")]
     private static partial void Released(ILogger logger, string batchId, string programId, int released, decimal amount, string currency);

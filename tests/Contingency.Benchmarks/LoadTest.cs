@@ -25,22 +25,22 @@ public static class LoadTest
 
     public static async Task RunAsync()
     {
-        await Seed.EnsureAsync(Seed.DefaultPath);
+        await Seed.EnsureAsync();
         var attempts = Attempts(firstProvider: 0, DistinctSlots, repeatEvery: 10);
         var warmUp = Attempts(firstProvider: 1, WarmUpSlots, repeatEvery: 0);
         Console.WriteLine($"{attempts.Count} booking requests for {attempts.Distinct().Count()} distinct free slots, {Clients} clients, " +
                           $"after {warmUp.Count} unmeasured ones for other providers' slots");
 
         var serviceDb = Environment.GetEnvironmentVariable("CONTINGENCY_LOAD_EXTERNAL") == "1"
-            ? Path.Combine(Path.GetDirectoryName(Seed.DefaultPath)!, "load-service.db")
-            : Seed.CopyOf("load-service.db");
+            ? Path.Combine(BenchDatabase.Directory, "load-service.db")
+            : new SqliteConnectionStringBuilder(await BenchDatabase.CopyAsync("load-service")).DataSource;
         var (serviceSeconds, created, conflicts, errors, peakMb) = await DriveServiceAsync(serviceDb, warmUp, attempts);
         var (doubles, held) = Verify(serviceDb);
         Console.WriteLine($"service: {attempts.Count / serviceSeconds:F0} requests/s, {created / serviceSeconds:F0} bookings/s " +
                           $"({created} created, {conflicts} slot-taken, {errors} other) in {serviceSeconds:F1} s; peak RSS {peakMb} MB");
         Console.WriteLine($"service: {held} slots held after the run, {doubles} double bookings");
 
-        var floorDb = Seed.CopyOf("load-floor.db");
+        var floorDb = new SqliteConnectionStringBuilder(await BenchDatabase.CopyAsync("load-floor")).DataSource;
         await DriveRawInsertsAsync(floorDb, warmUp);
         var (floorSeconds, floorCreated, floorConflicts) = await DriveRawInsertsAsync(floorDb, attempts);
         Console.WriteLine($"floor:   {attempts.Count / floorSeconds:F0} inserts/s, {floorCreated / floorSeconds:F0} rows/s " +

@@ -4,7 +4,7 @@ using BenchmarkDotNet.Running;
 
 public static class Entry
 {
-    // dotnet run -c Release --project tests/Contingency.Benchmarks -- seed | queries | load | payments
+    // dotnet run -c Release --project tests/Contingency.Benchmarks -- seed | queries | load [nodes] | payments
     // On SQLite by default; on PostgreSQL with CONTINGENCY_BENCH_POSTGRES set (see BenchDatabase).
     public static async Task<int> Main(string[] args)
     {
@@ -14,12 +14,13 @@ public static class Entry
                 await Seed.EnsureAsync();
                 return 0;
             case "load":
-                if (BenchDatabase.IsPostgres)
+                var nodes = args.Length > 1 && int.TryParse(args[1], out var n) && n > 0 ? n : 1;
+                if (nodes > 1 && !BenchDatabase.IsPostgres)
                 {
-                    Console.Error.WriteLine("The load benchmark runs on SQLite only.");
+                    Console.Error.WriteLine($"SQLite runs one node; set {BenchDatabase.PostgresVariable} to load a cluster.");
                     return 1;
                 }
-                await LoadTest.RunAsync();
+                await LoadTest.RunAsync(nodes);
                 return 0;
             case "payments":
                 await PaymentRunBenchmark.RunAsync();
@@ -31,7 +32,7 @@ public static class Entry
                 BenchmarkRunner.Run<QueryBenchmarks>(args: args[1..]);
                 return 0;
             default:
-                Console.WriteLine("usage: seed | queries [BenchmarkDotNet options] | load | payments");
+                Console.WriteLine("usage: seed | queries [BenchmarkDotNet options] | load [nodes] | payments");
                 return 1;
         }
     }

@@ -4,25 +4,35 @@ using BenchmarkDotNet.Running;
 
 public static class Entry
 {
-    // dotnet run -c Release --project tests/Contingency.Benchmarks -- seed | queries | load | payments
+    // dotnet run -c Release --project tests/Contingency.Benchmarks -- seed | queries | load [nodes] | payments
+    // On SQLite by default; on PostgreSQL with CONTINGENCY_BENCH_POSTGRES set (see BenchDatabase).
     public static async Task<int> Main(string[] args)
     {
         switch (args.FirstOrDefault())
         {
             case "seed":
-                await Seed.EnsureAsync(Seed.DefaultPath);
+                await Seed.EnsureAsync();
                 return 0;
             case "load":
-                await LoadTest.RunAsync();
+                var nodes = args.Length > 1 && int.TryParse(args[1], out var n) && n > 0 ? n : 1;
+                if (nodes > 1 && !BenchDatabase.IsPostgres)
+                {
+                    Console.Error.WriteLine($"SQLite runs one node; set {BenchDatabase.PostgresVariable} to load a cluster.");
+                    return 1;
+                }
+                await LoadTest.RunAsync(nodes);
                 return 0;
             case "payments":
                 await PaymentRunBenchmark.RunAsync();
                 return 0;
+            case "queries" when BenchDatabase.IsPostgres:
+                Console.Error.WriteLine($"The query benchmarks and their floors read the SQLite data set; unset {BenchDatabase.PostgresVariable}.");
+                return 1;
             case "queries":
                 BenchmarkRunner.Run<QueryBenchmarks>(args: args[1..]);
                 return 0;
             default:
-                Console.WriteLine("usage: seed | queries [BenchmarkDotNet options] | load | payments");
+                Console.WriteLine("usage: seed | queries [BenchmarkDotNet options] | load [nodes] | payments");
                 return 1;
         }
     }

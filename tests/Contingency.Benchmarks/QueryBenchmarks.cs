@@ -29,17 +29,17 @@ public class QueryBenchmarks
     [GlobalSetup]
     public void Setup()
     {
-        Seed.EnsureAsync(Seed.DefaultPath).GetAwaiter().GetResult();
+        Seed.EnsureAsync().GetAwaiter().GetResult();
         // The in-process host looks for the service's content root; name it outright.
         Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_CONTINGENCY", Path.Combine(LoadTest.RepoRoot(), "src", "Contingency"));
         app = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
         {
-            b.UseSetting("ConnectionStrings:Contingency", $"Data Source={Seed.DefaultPath}");
+            b.UseSetting("ConnectionStrings:Contingency", $"Data Source={BenchDatabase.SqliteFile}");
             b.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
         });
         scope = app.Services.CreateScope();
         sender = scope.ServiceProvider.GetRequiredService<ISender>();
-        raw = new SqliteConnection($"Data Source={Seed.DefaultPath}");
+        raw = new SqliteConnection($"Data Source={BenchDatabase.SqliteFile}");
         raw.Open();
     }
 

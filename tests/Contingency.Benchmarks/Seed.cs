@@ -7,10 +7,13 @@ using Contingency.Data.Entities;
 using Contingency.Data.Payments;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
+using NpgsqlTypes;
 
 /// <summary>
 /// The benchmark data set: one 8-week program, 10,000 providers each committed 6 slots a day Monday
-/// to Friday (2.4 million slots), and 1,000,000 booked appointments. Built once per file and reused.
+/// to Friday (2.4 million slots), and 1,000,000 booked appointments. Built once per database (see
+/// <see cref="BenchDatabase"/>) and reused.
 /// </summary>
 public static class Seed
 {
@@ -20,29 +23,32 @@ public static class Seed
     public static readonly DateOnly ProgramStart = new(2027, 3, 1);
     public const string ProgramId = "bench-program";
 
-    // Bump when the data set changes, so an old file is rebuilt.
-    private const string Marker = ".seeded-v2";
-
-    public static string DefaultPath => Path.Combine(Path.GetTempPath(), "contingency-bench", "bench.db");
+    // Bump when the data set changes, so an old one is rebuilt.
+    private const string Version = "seeded-v3";
 
     public static string ProviderId(int i) => $"prov-{i:D5}";
 
     /// <summary>The program's first payment moment: the signing bonuses and the first week's advances fall due.</summary>
     public static readonly DateTimeOffset FirstPaymentMoment = DateTimeOffset.Parse("2027-02-26T17:00:00-08:00");
 
-    public static async Task EnsureAsync(string path)
+    /// <summary>
+    /// Builds the data set unless it is there. The program, providers, commitments and payment
+    /// schedules go through the entities and EF Core with the service's own provider configuration
+    /// (110,000 rows, a few seconds); the million appointments, the data set rather than the code under
+    /// test, go in through the fastest plain path of each database.
+    /// </summary>
+    public static async Task EnsureAsync()
     {
-        if (File.Exists(path + Marker)) return;
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        foreach (var f in new[] { path, path + "-wal", path + "-shm" }) File.Delete(f);
+        if (await BenchDatabase.MarkerAsync() is { } marker && marker.StartsWith(Version + ":", StringComparison.Ordinal)) return;
+        await BenchDatabase.CreateEmptySeededAsync();
         var clock = Stopwatch.StartNew();
+        var connectionString = BenchDatabase.Unpooled(BenchDatabase.Seeded);
 
-        var options = new DbContextOptionsBuilder<ContingencyDb>()
-            .UseSqlite($"Data Source={path}", o => o.MigrationsAssembly("Contingency.Migrations.Sqlite")).Options;
-        await using (var db = new ContingencyDb(options))
+        await using (var db = new ContingencyDb(BenchDatabase.Options(connectionString)))
         {
+            // The service's migrations, as its migrate command applies them.
             await db.Database.MigrateAsync();
-            await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+            await BenchDatabase.Provider.AfterMigrationsAsync(db, CancellationToken.None);
             var now = new DateTimeOffset(2026, 11, 1, 0, 0, 0, TimeSpan.Zero);
             var program = new CareProgram(ProgramId, "Benchmark program", ProgramZone.Find("America/Los_Angeles"), ProgramStart, 8, 60,
                 [], new Rates(150m, 50m, 1000m, "USD"), DayOfWeek.Friday, new TimeOnly(17, 0), now);
@@ -65,9 +71,47 @@ public static class Seed
             }
             await db.SaveChangesAsync();
         }
+        Console.WriteLine($"Seeded {Providers} providers, their commitments and payments in {clock.Elapsed.TotalSeconds:F0} s");
 
-        // A million rows go in through one prepared statement in one transaction: the data set, not the code under test.
-        await using var connection = new SqliteConnection($"Data Source={path}");
+        var count = BenchDatabase.IsPostgres ? await CopyAppointmentsAsync(connectionString) : await InsertAppointmentsAsync(connectionString);
+        await BenchDatabase.MarkAsync($"{Version}: {count} appointments");
+        Console.WriteLine($"Seeded {Providers} providers and {count} appointments on {BenchDatabase.Name} in {clock.Elapsed.TotalSeconds:F0} s");
+    }
+
+    private sealed record AppointmentRow(
+        string Id, int Provider, Slot Slot, string Kind, string MemberRef, DateOnly? PreviousVisitOn, DateOnly? FollowUpDueBy, bool? TimelyAccessMet)
+    {
+        public string ProviderId => Seed.ProviderId(Provider);
+        public string CommitmentId => $"comm-{Provider:D5}";
+        public string Region => Regions[Provider % Regions.Length];
+        public string LicenseType => Provider % 2 == 0 ? "LMFT" : "LCSW";
+    }
+
+    /// <summary>100 of each provider's 240 slots, spread over the weeks: about 42% booked overall; a third are follow-ups.</summary>
+    private static IEnumerable<AppointmentRow> AppointmentRows()
+    {
+        var slots = SlotsOfAProvider(ProgramZone.Find("America/Los_Angeles"));
+        var count = 0;
+        for (var i = 0; i < Providers && count < Appointments; i++)
+        {
+            for (var s = 0; s < slots.Count && count < Appointments; s++)
+            {
+                if ((s * 7 + i) % 12 >= 5) continue;
+                var slot = slots[s];
+                var followUp = s % 3 == 0;
+                var previous = slot.Date.AddDays(-14);
+                var due = BusinessDays.After(previous, 10, new HashSet<DateOnly>());
+                yield return new AppointmentRow($"appt-{count:D7}", i, slot, followUp ? "follow-up" : "intake", $"M-{count:D7}",
+                    followUp ? previous : null, followUp ? due : null, followUp ? slot.Date <= due : null);
+                count++;
+            }
+        }
+    }
+
+    /// <summary>SQLite: one prepared statement in one transaction (the schema's booking triggers fire for each row).</summary>
+    private static async Task<int> InsertAppointmentsAsync(string connectionString)
+    {
+        await using var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync();
         await using var tx = (SqliteTransaction)await connection.BeginTransactionAsync();
         await using var insert = connection.CreateCommand();
@@ -83,37 +127,26 @@ public static class Seed
             p[name] = insert.Parameters.Add(new SqliteParameter { ParameterName = name });
         insert.Prepare();
 
-        var zone = ProgramZone.Find("America/Los_Angeles");
-        var slots = SlotsOfAProvider(zone);
         var count = 0;
-        for (var i = 0; i < Providers && count < Appointments; i++)
+        foreach (var row in AppointmentRows())
         {
-            // 100 of each provider's 240 slots, spread over the weeks: about 42% booked overall.
-            for (var s = 0; s < slots.Count && count < Appointments; s++)
-            {
-                if ((s * 7 + i) % 12 >= 5) continue;
-                var slot = slots[s];
-                var followUp = s % 3 == 0;
-                p["$id"].Value = $"appt-{count:D7}";
-                p["$program"].Value = ProgramId;
-                p["$provider"].Value = ProviderId(i);
-                p["$commitment"].Value = $"comm-{i:D5}";
-                p["$region"].Value = Regions[i % Regions.Length];
-                p["$license"].Value = i % 2 == 0 ? "LMFT" : "LCSW";
-                p["$start"].Value = slot.Start.UtcTicks;
-                p["$end"].Value = slot.End.UtcTicks;
-                p["$date"].Value = slot.Date.ToString("yyyy-MM-dd");
-                p["$kind"].Value = followUp ? "follow-up" : "intake";
-                p["$member"].Value = $"M-{count:D7}";
-                var previous = slot.Date.AddDays(-14);
-                var due = BusinessDays.After(previous, 10, new HashSet<DateOnly>());
-                p["$previous"].Value = followUp ? previous.ToString("yyyy-MM-dd") : DBNull.Value;
-                p["$due"].Value = followUp ? due.ToString("yyyy-MM-dd") : DBNull.Value;
-                p["$met"].Value = followUp ? (slot.Date <= due ? 1 : 0) : DBNull.Value;
-                p["$now"].Value = DateTimeOffset.UtcNow.UtcTicks;
-                await insert.ExecuteNonQueryAsync();
-                count++;
-            }
+            p["$id"].Value = row.Id;
+            p["$program"].Value = ProgramId;
+            p["$provider"].Value = row.ProviderId;
+            p["$commitment"].Value = row.CommitmentId;
+            p["$region"].Value = row.Region;
+            p["$license"].Value = row.LicenseType;
+            p["$start"].Value = row.Slot.Start.UtcTicks;
+            p["$end"].Value = row.Slot.End.UtcTicks;
+            p["$date"].Value = row.Slot.Date.ToString("yyyy-MM-dd");
+            p["$kind"].Value = row.Kind;
+            p["$member"].Value = row.MemberRef;
+            p["$previous"].Value = row.PreviousVisitOn is { } previous ? previous.ToString("yyyy-MM-dd") : DBNull.Value;
+            p["$due"].Value = row.FollowUpDueBy is { } due ? due.ToString("yyyy-MM-dd") : DBNull.Value;
+            p["$met"].Value = row.TimelyAccessMet is { } met ? (met ? 1 : 0) : DBNull.Value;
+            p["$now"].Value = DateTimeOffset.UtcNow.UtcTicks;
+            await insert.ExecuteNonQueryAsync();
+            count++;
         }
         await tx.CommitAsync();
         await using (var analyze = connection.CreateCommand())
@@ -121,19 +154,81 @@ public static class Seed
             analyze.CommandText = "ANALYZE;";
             await analyze.ExecuteNonQueryAsync();
         }
-        await File.WriteAllTextAsync(path + Marker, $"{count} appointments");
-        Console.WriteLine($"Seeded {Providers} providers and {count} appointments in {clock.Elapsed.TotalSeconds:F0} s");
+        return count;
     }
 
-    /// <summary>A fresh copy of the data set for a benchmark that writes to it.</summary>
-    public static string CopyOf(string name)
+    /// <summary>
+    /// PostgreSQL: one binary COPY in one transaction, the foreign keys checked as usual. The booking
+    /// trigger is switched off for the COPY (fired a million times, its UPDATE would leave each commitment
+    /// row with a chain of 100 versions in one transaction) and the commitments' BookingsVersion set to
+    /// what it would have left: one per appointment, as on SQLite. Then VACUUM (FREEZE, ANALYZE), so
+    /// the copies start with statistics and leave autovacuum nothing to do.
+    /// </summary>
+    private static async Task<int> CopyAppointmentsAsync(string connectionString)
     {
-        // Pooled connections would still point at the previous copy's (deleted) file.
-        SqliteConnection.ClearAllPools();
-        var target = Path.Combine(Path.GetDirectoryName(DefaultPath)!, name);
-        foreach (var f in new[] { target, target + "-wal", target + "-shm" }) File.Delete(f);
-        File.Copy(DefaultPath, target);
-        return target;
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using (var tx = await connection.BeginTransactionAsync())
+        {
+            await ExecuteAsync(connection, """ALTER TABLE "Appointments" DISABLE TRIGGER "Appointments_RequireCommittedDay" """);
+            var count = 0;
+            await using (var copy = await connection.BeginBinaryImportAsync("""
+                COPY "Appointments" ("Id", "ProgramId", "ProviderId", "CommitmentId", "Region", "LicenseType", "Start", "End", "LocalDate",
+                    "Status", "Kind", "MemberRef", "PreviousVisitOn", "FollowUpDueBy", "TimelyAccessMet", "Modality", "CreatedAt", "UpdatedAt", "HeldSlot")
+                FROM STDIN (FORMAT BINARY)
+                """))
+            {
+                foreach (var row in AppointmentRows())
+                {
+                    var now = DateTime.UtcNow;
+                    await copy.StartRowAsync();
+                    await copy.WriteAsync(row.Id, NpgsqlDbType.Varchar);
+                    await copy.WriteAsync(ProgramId, NpgsqlDbType.Varchar);
+                    await copy.WriteAsync(row.ProviderId, NpgsqlDbType.Varchar);
+                    await copy.WriteAsync(row.CommitmentId, NpgsqlDbType.Varchar);
+                    await copy.WriteAsync(row.Region, NpgsqlDbType.Varchar);
+                    await copy.WriteAsync(row.LicenseType, NpgsqlDbType.Varchar);
+                    await copy.WriteAsync(row.Slot.Start.UtcDateTime, NpgsqlDbType.TimestampTz);
+                    await copy.WriteAsync(row.Slot.End.UtcDateTime, NpgsqlDbType.TimestampTz);
+                    await copy.WriteAsync(row.Slot.Date, NpgsqlDbType.Date);
+                    await copy.WriteAsync("booked", NpgsqlDbType.Varchar);
+                    await copy.WriteAsync(row.Kind, NpgsqlDbType.Varchar);
+                    await copy.WriteAsync(row.MemberRef, NpgsqlDbType.Varchar);
+                    await WriteOrNullAsync(copy, row.PreviousVisitOn, NpgsqlDbType.Date);
+                    await WriteOrNullAsync(copy, row.FollowUpDueBy, NpgsqlDbType.Date);
+                    await WriteOrNullAsync(copy, row.TimelyAccessMet, NpgsqlDbType.Boolean);
+                    await copy.WriteAsync("video", NpgsqlDbType.Varchar);
+                    await copy.WriteAsync(now, NpgsqlDbType.TimestampTz);
+                    await copy.WriteAsync(now, NpgsqlDbType.TimestampTz);
+                    await copy.WriteAsync(row.Slot.Start.UtcDateTime, NpgsqlDbType.TimestampTz);
+                    count++;
+                }
+                await copy.CompleteAsync();
+            }
+            await ExecuteAsync(connection, """
+                UPDATE "Commitments" c SET "BookingsVersion" = a.n
+                FROM (SELECT "CommitmentId", COUNT(*) AS n FROM "Appointments" GROUP BY "CommitmentId") a WHERE a."CommitmentId" = c."Id"
+                """);
+            await ExecuteAsync(connection, """ALTER TABLE "Appointments" ENABLE TRIGGER "Appointments_RequireCommittedDay" """);
+            await tx.CommitAsync();
+            Console.WriteLine($"Copied {count} appointments in; vacuuming");
+            await ExecuteAsync(connection, "VACUUM (FREEZE, ANALYZE)");
+            return count;
+        }
+    }
+
+    private static async Task WriteOrNullAsync<T>(NpgsqlBinaryImporter copy, T? value, NpgsqlDbType type) where T : struct
+    {
+        if (value is { } v) await copy.WriteAsync(v, type);
+        else await copy.WriteNullAsync();
+    }
+
+    private static async Task ExecuteAsync(NpgsqlConnection connection, string sql)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        cmd.CommandTimeout = 0;
+        await cmd.ExecuteNonQueryAsync();
     }
 
     public static List<Slot> SlotsOfAProvider(ProgramZone zone)

@@ -46,6 +46,9 @@ public sealed class PostgresProvider : DatabaseProvider
     public override bool IsUniqueViolation(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
+    public override bool IsTransientConflict(Exception exception) =>
+        exception is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.LockNotAvailable };
+
     public override bool IsRefusedByTrigger(Exception exception, string code) =>
         exception is PostgresException { SqlState: RaiseException } e && e.MessageText == code;
 

@@ -73,6 +73,10 @@ public sealed class SqlServerProvider : DatabaseProvider
     public override bool IsUniqueViolation(Exception exception) =>
         exception is SqlException e && e.Errors.Cast<SqlError>().Any(x => x.Number is DuplicateKeyInIndex or DuplicateKeyInConstraint);
 
+    /// <summary>Chosen as a deadlock victim (1205), or a lock not granted within the lock timeout (1222).</summary>
+    public override bool IsTransientConflict(Exception exception) =>
+        exception is SqlException e && e.Errors.Cast<SqlError>().Any(x => x.Number is 1205 or 1222);
+
     public override bool IsRefusedByTrigger(Exception exception, string code) =>
         exception is SqlException e && e.Errors.Cast<SqlError>().Any(x => x.Number == TriggerRefusal && x.Message == code);
 

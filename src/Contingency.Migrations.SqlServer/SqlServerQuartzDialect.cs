@@ -7,8 +7,8 @@ using static Contingency.Data.Scheduling.QuartzSchema;
 /// Quartz's tables as SQL Server spells them (the InitialCreate migration renders them), with the
 /// types of Quartz.NET's documented SQL Server schema: Unicode names, bit flags, varbinary(max) data.
 /// SQL Server enforces the foreign keys, cascades included, so no triggers are needed. The lock rows
-/// are not inserted here: they carry the scheduler's name (Scheduler:Name), and Quartz's lock handler
-/// inserts a missing one itself.
+/// are not inserted here: they carry the scheduler's name (Scheduler:Name), so each node writes them
+/// as it starts (Scheduling.PrepareLockRowsAsync in the executable).
 /// </summary>
 public sealed class SqlServerQuartzDialect : IDialect
 {

@@ -70,6 +70,11 @@ public sealed class SqliteProvider : DatabaseProvider
         exception is SqliteException e && e.SqliteExtendedErrorCode is SqliteConstraintUnique or SqliteConstraintPrimaryKey;
 
     // The schema's triggers refuse with RAISE(ABORT, code).
+    // The file stayed locked past busy_timeout (SQLITE_BUSY 5, SQLITE_LOCKED 6): rare, with every
+    // write taking the lock at its start, but a retry is the answer if it happens.
+    public override bool IsTransientConflict(Exception exception) =>
+        exception is SqliteException { SqliteErrorCode: 5 or 6 };
+
     public override bool IsRefusedByTrigger(Exception exception, string code) =>
         exception is SqliteException e && e.SqliteExtendedErrorCode == SqliteConstraintTrigger && e.Message.Contains(code, StringComparison.Ordinal);
 

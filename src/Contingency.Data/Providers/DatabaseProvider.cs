@@ -50,6 +50,13 @@ public abstract class DatabaseProvider
     /// <summary>True when <paramref name="exception"/> is this database refusing a duplicate key of a unique index.</summary>
     public abstract bool IsUniqueViolation(Exception exception);
 
+    /// <summary>
+    /// True when <paramref name="exception"/> is this database ending a transaction because it lost to
+    /// another one (a deadlock victim, a serialization failure, a lock not granted in time): nothing
+    /// was written, and the same write run again is expected to go through.
+    /// </summary>
+    public abstract bool IsTransientConflict(Exception exception);
+
     /// <summary>True when <paramref name="exception"/> is a trigger of the schema refusing a write with <paramref name="code"/>.</summary>
     public abstract bool IsRefusedByTrigger(Exception exception, string code);
 

@@ -2,6 +2,7 @@ namespace Contingency.Infrastructure;
 
 using System.Data.Common;
 using Contingency.Data;
+using Contingency.Data.Scheduling;
 using Contingency.Features.Payments;
 using Microsoft.EntityFrameworkCore;
 using Quartz;
@@ -62,6 +63,12 @@ public static class Scheduling
     /// it; with the rows in place a lock is a plain row lock from the first. Idempotent: a node that
     /// finds the rows, or loses the race to write them, has nothing to do.
     /// </summary>
+    // Quartz names its tables unquoted (PostgreSQL folds them to lower case); the statement is the same on every provider.
+    private const string LockRow = $$"""
+        INSERT INTO {{QuartzSchema.Prefix}}LOCKS (SCHED_NAME, LOCK_NAME) SELECT {0}, {1}
+        WHERE NOT EXISTS (SELECT 1 FROM {{QuartzSchema.Prefix}}LOCKS WHERE SCHED_NAME = {0} AND LOCK_NAME = {1})
+        """;
+
     public static async Task PrepareLockRowsAsync(IServiceProvider services, CancellationToken ct = default)
     {
         await using var scope = services.CreateAsyncScope();
@@ -71,10 +78,7 @@ public static class Scheduling
         {
             try
             {
-                await db.Database.ExecuteSqlRawAsync("""
-                    INSERT INTO QRTZ_LOCKS (SCHED_NAME, LOCK_NAME) SELECT {0}, {1}
-                    WHERE NOT EXISTS (SELECT 1 FROM QRTZ_LOCKS WHERE SCHED_NAME = {0} AND LOCK_NAME = {1})
-                    """, [name, lockName], ct);
+                await db.Database.ExecuteSqlRawAsync(LockRow, [name, lockName], ct);
             }
             catch (DbException e) when (e.IsUniqueViolation())
             {
@@ -112,8 +116,8 @@ public static class Scheduling
                     // The row lock itself is left to Quartz on purpose: given no lock handler, a clustered
                     // store builds its select-for-update handler, and on SQL Server (its delegate, from
                     // UseSqlServer) Quartz 4.7 words the select WITH (UPDLOCK,ROWLOCK), the form it
-                    // recommends there over its update-the-row handler. The handler inserts a missing
-                    // lock row itself, so the migrations need not know the scheduler's name.
+                    // recommends there over its update-the-row handler. The lock rows carry the scheduler's
+                    // name, so the migrations cannot write them: each node does at start (PrepareLockRowsAsync).
                 });
                 if (clustered)
                     store.UseClustering(c =>

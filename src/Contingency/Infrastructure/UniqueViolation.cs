@@ -20,4 +20,12 @@ public static class UniqueViolation
     /// <summary>True when a trigger of the schema refused the save with this code.</summary>
     public static bool IsRefusedByTrigger(this DbUpdateException exception, string code) =>
         exception.InnerException is { } e && Database.Providers.Any(p => p.IsRefusedByTrigger(e, code));
+
+    /// <summary>True when the database ended the transaction because it lost to another (see <see cref="Data.Providers.DatabaseProvider.IsTransientConflict"/>), however EF wrapped it.</summary>
+    public static bool IsTransientConflict(this Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+            if (Database.Providers.Any(p => p.IsTransientConflict(e))) return true;
+        return false;
+    }
 }

@@ -14,6 +14,24 @@ public sealed class ProviderSwitchTests
     private static IConfiguration Config(params (string Key, string Value)[] settings) =>
         new ConfigurationBuilder().AddInMemoryCollection(settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value))).Build();
 
+    public static TheoryData<Exception, bool> Races => new()
+    {
+        { new Npgsql.PostgresException("deadlock detected", "ERROR", "ERROR", "40P01"), true },
+        { new Npgsql.PostgresException("could not serialize access", "ERROR", "ERROR", "40001"), true },
+        { new Microsoft.EntityFrameworkCore.DbUpdateException("save failed", new Npgsql.PostgresException("deadlock detected", "ERROR", "ERROR", "40P01")), true },
+        { new Npgsql.PostgresException("duplicate key value", "ERROR", "ERROR", "23505"), false },
+        { new Microsoft.Data.Sqlite.SqliteException("database is locked", 5), true },
+        { new Microsoft.EntityFrameworkCore.DbUpdateException("save failed", new Microsoft.Data.Sqlite.SqliteException("database is locked", 5)), true },
+        { new Microsoft.Data.Sqlite.SqliteException("UNIQUE constraint failed", 19), false },
+        { new Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException("row changed"), true },
+        { new InvalidOperationException("a bug"), false },
+    };
+
+    [Theory]
+    [MemberData(nameof(Races))]
+    public void A_write_that_lost_to_another_transaction_is_run_again_and_nothing_else_is(Exception exception, bool lostRace) =>
+        Assert.Equal(lostRace, LostRaces.IsLostRace(exception));
+
     [Theory]
     [InlineData(null, "Sqlite")]
     [InlineData("", "Sqlite")]

@@ -12,9 +12,10 @@ public sealed class OperationsApiTests(ContingencyApp app) : IClassFixture<Conti
     [InlineData("/health/ready")]
     public async Task Reports_health(string path)
     {
-        var response = await api.Http.GetAsync(path);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+        // Readiness comes once the scheduler has started, in the background after the host.
+        HttpResponseMessage? response = null;
+        Assert.True(await Eventually.True(async () => (response = await api.Http.GetAsync(path)).StatusCode == HttpStatusCode.OK));
+        Assert.Equal("Healthy", await response!.Content.ReadAsStringAsync());
     }
 
     [Fact]

@@ -28,12 +28,15 @@ public sealed class DeployFilesTests(ContingencyApp app) : IClassFixture<Conting
                 .Select(probe => container.GetProperty(probe).GetProperty("httpGet").GetProperty("path").GetString()!),
         ];
 
+        // Readiness waits for the scheduler, which starts in the background after the host: each path
+        // must come to answer Healthy, as a probe retries until it does.
         var client = app.CreateClient();
         foreach (var path in paths)
         {
-            var response = await client.GetAsync(path);
-            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{path} answers {(int)response.StatusCode}");
-            Assert.Equal("Healthy", await response.Content.ReadAsStringAsync());
+            HttpResponseMessage? last = null;
+            Assert.True(await Eventually.True(async () => (last = await client.GetAsync(path)).StatusCode == HttpStatusCode.OK),
+                $"{path} answers {(int?)last?.StatusCode}");
+            Assert.Equal("Healthy", await last!.Content.ReadAsStringAsync());
         }
     }
 

@@ -97,8 +97,10 @@ public sealed class OpenApiTests(ContingencyApp app) : IClassFixture<Contingency
     [InlineData("post", "/api/appointments/{id}/no-show", "markNoShow")]
     [InlineData("post", "/api/appointments/{id}/reschedule", "rescheduleAppointment")]
     [InlineData("get", "/api/programs/{id}/capacity", "getCapacity")]
+    [InlineData("get", "/api/programs/{id}/capacity.csv", "exportCapacity")]
     [InlineData("get", "/api/providers/{id}/payments", "listProviderPayments")]
     [InlineData("get", "/api/programs/{id}/payments", "listProgramPayments")]
+    [InlineData("get", "/api/programs/{id}/payments.csv", "exportPayments")]
     [InlineData("get", "/api/programs/{id}/payment-batches", "listPaymentBatches")]
     [InlineData("post", "/api/programs/{id}/payment-runs", "runPayments")]
     [InlineData("get", "/api/payment-batches/{id}", "getPaymentBatch")]
@@ -355,10 +357,13 @@ public sealed class OpenApiTests(ContingencyApp app) : IClassFixture<Contingency
             .ExpectValidation("slotsPerDay");
     }
 
-    [Fact]
-    public async Task The_remittance_is_documented_as_csv()
+    [Theory]
+    [InlineData("getRemittance")]
+    [InlineData("exportCapacity")]
+    [InlineData("exportPayments")]
+    public async Task The_csv_files_are_documented_as_csv(string operationId)
     {
-        var content = Operation(await Document(), "getRemittance")["responses"]!["200"]!["content"]!.AsObject();
+        var content = Operation(await Document(), operationId)["responses"]!["200"]!["content"]!.AsObject();
         Assert.Equal(["text/csv"], content.Select(c => c.Key));
     }
 

@@ -30,6 +30,15 @@ public static class PaymentsEndpoints
             .WithSummary("A program's payments by status and due date, paged: what accounts payable pays next").WithName("listProgramPayments")
             .Allow(Roles.Finance, Roles.Provider);
 
+        group.MapGet("/programs/{id}/payments.csv", async Task<FileContentHttpResult> (string id, string? status, QueryDate? dueBefore,
+            ISender sender, CancellationToken ct) =>
+        {
+            var file = await sender.Send(new ExportPayments(id, status, dueBefore?.Value), ct);
+            return TypedResults.File(file.Content, "text/csv; charset=utf-8", file.FileName);
+        }).WithSummary("The program's payments as CSV").WithName("exportPayments")
+            .Allow(Roles.Finance, Roles.Provider)
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
+
         group.MapGet("/programs/{id}/payment-batches", async Task<Ok<Paged<PaymentBatchSummary>>> (string id, int? page, int? pageSize,
                 ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new ListPaymentBatches(id, page ?? 1, pageSize ?? 50), ct)))

@@ -32,8 +32,9 @@ public sealed class ListProgramPaymentsValidator : AbstractValidator<ListProgram
 /// <summary>
 /// In the order the payments were scheduled (ids are time-ordered), so a commitment made while
 /// someone pages adds its payments after the rows already read. Served by the index
-/// (ProgramId, Id) on Payments, walked in order, status and due date checked on the way.
-/// A provider sees its own payments only.
+/// (ProgramId, Id) on Payments, walked in order, status checked on the way; with both status and
+/// dueBefore the database takes the payment run's index (ProgramId, Status, DueAt) instead, which
+/// reaches exactly the payments due, and sorts only those. A provider sees its own payments only.
 /// </summary>
 public sealed class ListProgramPaymentsHandler(ContingencyDb db, Caller caller) : IQueryHandler<ListProgramPayments, Paged<PaymentView>>
 {

@@ -11,7 +11,7 @@ using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 /// <summary><c>from</c> and <c>to</c> are local dates of the appointments' starts, inclusive.</summary>
-public sealed record ListAppointments(string? ProgramId, string? ProviderId, string? MemberRef, string? Status,
+public sealed record ListAppointments(string? ProgramId, string? ProviderId, [property: HealthData] string? MemberRef, string? Status,
     DateOnly? From, DateOnly? To, int Page, int PageSize) : IQuery<Paged<AppointmentView>>;
 
 public sealed class ListAppointmentsValidator : AbstractValidator<ListAppointments>

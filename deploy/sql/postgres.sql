@@ -653,3 +653,70 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129222723_ListIndexes') THEN
+    DROP INDEX "IX_PaymentBatches_ProgramId_CreatedAt";
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129222723_ListIndexes') THEN
+    DROP INDEX "IX_Commitments_ProgramId";
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129222723_ListIndexes') THEN
+    CREATE INDEX "IX_Payments_ProgramId_Id" ON "Payments" ("ProgramId", "Id");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129222723_ListIndexes') THEN
+    CREATE INDEX "IX_PaymentBatches_ProgramId_Id" ON "PaymentBatches" ("ProgramId", "Id");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129222723_ListIndexes') THEN
+    CREATE INDEX "IX_Commitments_ProgramId_Id" ON "Commitments" ("ProgramId", "Id");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129222723_ListIndexes') THEN
+    CREATE INDEX "IX_Appointments_MemberRef_Id" ON "Appointments" ("MemberRef", "Id");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129222723_ListIndexes') THEN
+    CREATE INDEX "IX_Appointments_ProgramId_Id" ON "Appointments" ("ProgramId", "Id");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129222723_ListIndexes') THEN
+    CREATE INDEX "IX_Appointments_ProviderId_Id" ON "Appointments" ("ProviderId", "Id");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129222723_ListIndexes') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261129222723_ListIndexes', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -705,3 +705,80 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129222730_ListIndexes'
+)
+BEGIN
+    DROP INDEX [IX_PaymentBatches_ProgramId_CreatedAt] ON [PaymentBatches];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129222730_ListIndexes'
+)
+BEGIN
+    DROP INDEX [IX_Commitments_ProgramId] ON [Commitments];
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129222730_ListIndexes'
+)
+BEGIN
+    CREATE INDEX [IX_Payments_ProgramId_Id] ON [Payments] ([ProgramId], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129222730_ListIndexes'
+)
+BEGIN
+    CREATE INDEX [IX_PaymentBatches_ProgramId_Id] ON [PaymentBatches] ([ProgramId], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129222730_ListIndexes'
+)
+BEGIN
+    CREATE INDEX [IX_Commitments_ProgramId_Id] ON [Commitments] ([ProgramId], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129222730_ListIndexes'
+)
+BEGIN
+    CREATE INDEX [IX_Appointments_MemberRef_Id] ON [Appointments] ([MemberRef], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129222730_ListIndexes'
+)
+BEGIN
+    CREATE INDEX [IX_Appointments_ProgramId_Id] ON [Appointments] ([ProgramId], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129222730_ListIndexes'
+)
+BEGIN
+    CREATE INDEX [IX_Appointments_ProviderId_Id] ON [Appointments] ([ProviderId], [Id]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129222730_ListIndexes'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261129222730_ListIndexes', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

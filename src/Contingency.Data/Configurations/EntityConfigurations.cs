@@ -58,7 +58,8 @@ internal sealed class CommitmentConfiguration : IEntityTypeConfiguration<Commitm
         b.HasOne<Provider>().WithMany().HasForeignKey(c => c.ProviderId).OnDelete(DeleteBehavior.Restrict);
         // One active commitment per provider and program; withdrawn ones carry null and do not collide.
         b.HasIndex(c => new { c.ProviderId, c.ActiveInProgramId }).IsUnique();
-        b.HasIndex(c => c.ProgramId);
+        // A program's commitments, listed in the order they were made (ids are time-ordered).
+        b.HasIndex(c => new { c.ProgramId, c.Id });
         b.Property(c => c.Status).IsConcurrencyToken();
         // Raised by each booking (a trigger on Appointments); a withdrawal that read an older value fails and starts again (Commitment.Withdraw).
         b.Property(c => c.BookingsVersion).IsConcurrencyToken();
@@ -98,6 +99,10 @@ internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appoin
         // Capacity counts held appointments of a program from this index alone (it covers every column read).
         b.HasIndex(a => new { a.ProgramId, a.Region, a.LicenseType, a.LocalDate, a.Kind, a.TimelyAccessMet, a.HeldSlot });
         b.HasIndex(a => a.CommitmentId);
+        // The appointment list's three shapes, each walked in booking order (ids are time-ordered).
+        b.HasIndex(a => new { a.ProgramId, a.Id });
+        b.HasIndex(a => new { a.ProviderId, a.Id });
+        b.HasIndex(a => new { a.MemberRef, a.Id });
         b.Property(a => a.Status).IsConcurrencyToken();
     }
 }

@@ -29,6 +29,8 @@ internal sealed class PaymentConfiguration : IEntityTypeConfiguration<Payment>
         b.HasIndex(p => new { p.ProviderId, p.ProgramId });
         b.HasIndex(p => p.CommitmentId);
         b.HasIndex(p => p.BatchId);
+        // A program's payments, listed in the order they were scheduled (ids are time-ordered).
+        b.HasIndex(p => new { p.ProgramId, p.Id });
     }
 }
 
@@ -42,7 +44,8 @@ internal sealed class PaymentBatchConfiguration : IEntityTypeConfiguration<Payme
         b.Property(x => x.Currency).HasMaxLength(3);
         b.Property(x => x.Amount).HasPrecision(18, 2);
         b.HasOne<CareProgram>().WithMany().HasForeignKey(x => x.ProgramId).OnDelete(DeleteBehavior.Restrict);
-        b.HasIndex(x => new { x.ProgramId, x.CreatedAt });
+        // A program's batches, listed in the order of the runs (ids are time-ordered).
+        b.HasIndex(x => new { x.ProgramId, x.Id });
     }
 }
 

@@ -121,8 +121,14 @@ namespace Contingency.Migrations.Postgres.Migrations
 
                     b.HasIndex("CommitmentId");
 
+                    b.HasIndex("MemberRef", "Id");
+
+                    b.HasIndex("ProgramId", "Id");
+
                     b.HasIndex("ProviderId", "HeldSlot")
                         .IsUnique();
+
+                    b.HasIndex("ProviderId", "Id");
 
                     b.HasIndex("ProgramId", "Region", "LicenseType", "LocalDate", "Kind", "TimelyAccessMet", "HeldSlot");
 
@@ -308,7 +314,7 @@ namespace Contingency.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ProgramId");
+                    b.HasIndex("ProgramId", "Id");
 
                     b.HasIndex("ProviderId", "ActiveInProgramId")
                         .IsUnique();
@@ -424,6 +430,8 @@ namespace Contingency.Migrations.Postgres.Migrations
 
                     b.HasIndex("CommitmentId");
 
+                    b.HasIndex("ProgramId", "Id");
+
                     b.HasIndex("ProviderId", "ProgramId");
 
                     b.HasIndex("ProgramId", "Status", "DueAt");
@@ -459,7 +467,7 @@ namespace Contingency.Migrations.Postgres.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ProgramId", "CreatedAt");
+                    b.HasIndex("ProgramId", "Id");
 
                     b.ToTable("PaymentBatches");
                 });

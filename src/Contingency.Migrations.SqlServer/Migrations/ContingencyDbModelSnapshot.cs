@@ -120,9 +120,15 @@ namespace Contingency.Migrations.SqlServer.Migrations
 
                     b.HasIndex("CommitmentId");
 
+                    b.HasIndex("MemberRef", "Id");
+
+                    b.HasIndex("ProgramId", "Id");
+
                     b.HasIndex("ProviderId", "HeldSlot")
                         .IsUnique()
                         .HasFilter("[HeldSlot] IS NOT NULL");
+
+                    b.HasIndex("ProviderId", "Id");
 
                     b.HasIndex("ProgramId", "Region", "LicenseType", "LocalDate", "Kind", "TimelyAccessMet", "HeldSlot");
 
@@ -318,7 +324,7 @@ namespace Contingency.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ProgramId");
+                    b.HasIndex("ProgramId", "Id");
 
                     b.HasIndex("ProviderId", "ActiveInProgramId")
                         .IsUnique()
@@ -435,6 +441,8 @@ namespace Contingency.Migrations.SqlServer.Migrations
 
                     b.HasIndex("CommitmentId");
 
+                    b.HasIndex("ProgramId", "Id");
+
                     b.HasIndex("ProviderId", "ProgramId");
 
                     b.HasIndex("ProgramId", "Status", "DueAt");
@@ -470,7 +478,7 @@ namespace Contingency.Migrations.SqlServer.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ProgramId", "CreatedAt");
+                    b.HasIndex("ProgramId", "Id");
 
                     b.ToTable("PaymentBatches");
                 });

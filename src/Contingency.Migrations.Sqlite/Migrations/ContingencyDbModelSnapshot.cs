@@ -115,8 +115,14 @@ namespace Contingency.Migrations.Sqlite.Migrations
 
                     b.HasIndex("CommitmentId");
 
+                    b.HasIndex("MemberRef", "Id");
+
+                    b.HasIndex("ProgramId", "Id");
+
                     b.HasIndex("ProviderId", "HeldSlot")
                         .IsUnique();
+
+                    b.HasIndex("ProviderId", "Id");
 
                     b.HasIndex("ProgramId", "Region", "LicenseType", "LocalDate", "Kind", "TimelyAccessMet", "HeldSlot");
 
@@ -300,7 +306,7 @@ namespace Contingency.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ProgramId");
+                    b.HasIndex("ProgramId", "Id");
 
                     b.HasIndex("ProviderId", "ActiveInProgramId")
                         .IsUnique();
@@ -416,6 +422,8 @@ namespace Contingency.Migrations.Sqlite.Migrations
 
                     b.HasIndex("CommitmentId");
 
+                    b.HasIndex("ProgramId", "Id");
+
                     b.HasIndex("ProviderId", "ProgramId");
 
                     b.HasIndex("ProgramId", "Status", "DueAt");
@@ -451,7 +459,7 @@ namespace Contingency.Migrations.Sqlite.Migrations
 
                     b.HasKey("Id");
 
-                    b.HasIndex("ProgramId", "CreatedAt");
+                    b.HasIndex("ProgramId", "Id");
 
                     b.ToTable("PaymentBatches");
                 });

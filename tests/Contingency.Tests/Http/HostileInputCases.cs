@@ -65,6 +65,7 @@ public static class HostileInputTable
         cases.AddRange(Payments());
         cases.AddRange(Batches());
         cases.AddRange(AuditList());
+        cases.AddRange(Lists());
         cases.AddRange(Routes());
         var duplicate = cases.GroupBy(c => c.Name).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new InvalidOperationException($"Two hostile cases are named '{duplicate.Key}'.");
@@ -737,6 +738,44 @@ public static class HostileInputTable
         yield return Get("audit: page=2000 of 500 is exactly 1,000,000 rows", $"{path}?page=2000&pageSize=500", Answers(200));
         yield return Wrong("POST", path);
         yield return Wrong("DELETE", path);
+    }
+
+    private static IEnumerable<HostileCase> Lists()
+    {
+        foreach (var (name, path) in new[]
+                 {
+                     ("commitments list", "/api/programs/{program}/commitments"), ("appointments list", "/api/appointments"),
+                     ("batches list", "/api/programs/{program}/payment-batches"), ("payments list", "/api/programs/{program}/payments"),
+                 })
+        {
+            yield return Get($"{name}: page=0", $"{path}?page=0", Invalid, "page");
+            yield return Get($"{name}: pageSize=501", $"{path}?pageSize=501", Invalid, "pageSize");
+            yield return Get($"{name}: page=2001 of 500 is past 1,000,000 rows", $"{path}?page=2001&pageSize=500", Invalid);
+            yield return Get($"{name}: page=abc", $"{path}?page=abc", Malformed, "page");
+            yield return Get($"{name}: page=2000 of 500 is exactly 1,000,000 rows", $"{path}?page=2000&pageSize=500", Answers(200));
+        }
+        foreach (var path in new[] { "/api/appointments", "/api/programs/{program}/payment-batches", "/api/programs/{program}/payments" })
+            yield return Wrong("DELETE", path);
+        yield return Get("commitments list: status=Active", "/api/programs/{program}/commitments?status=Active", Invalid, "status");
+        yield return Get("commitments list: a provider id as the program", "/api/programs/{provider}/commitments", NotFound);
+        yield return Get("commitments list: a region of 101 characters", $"/api/programs/{{program}}/commitments?region={new string('r', 101)}", Invalid, "region");
+        yield return Get("appointments list: two statuses in one", $"/api/appointments?status={Uri.EscapeDataString("booked,cancelled")}", Invalid, "status");
+        yield return Get("appointments list: from=2027-02-30", "/api/appointments?from=2027-02-30", BadRequest, "from");
+        yield return Get("appointments list: a window of 368 days", "/api/appointments?from=2027-03-01&to=2028-03-02", Invalid);
+        yield return Get("appointments list: a memberRef of 65 characters", $"/api/appointments?memberRef={new string('M', 65)}", Invalid, "memberRef");
+        yield return Get("appointments list: SQL in the memberRef", $"/api/appointments?memberRef={Uri.EscapeDataString("' OR '1'='1")}", Answers(200));
+        yield return Get("appointments list: a program id as providerId", "/api/appointments?providerId={program}", NotFound);
+        yield return Get("appointments list: a provider id as programId", "/api/appointments?programId={provider}", NotFound);
+        yield return Get("payments list: status=paid", "/api/programs/{program}/payments?status=paid", Invalid, "status");
+        yield return Get("payments list: dueBefore=2100-01-01", "/api/programs/{program}/payments?dueBefore=2100-01-01", Invalid, "dueBefore");
+        yield return Get("payments list: dueBefore as an instant", $"/api/programs/{{program}}/payments?dueBefore={Uri.EscapeDataString("2027-03-13T00:00:00-08:00")}", BadRequest, "dueBefore");
+        yield return Get("payments list: a provider id as the program", "/api/programs/{provider}/payments", NotFound);
+        yield return Get("payments.csv: status=paid", "/api/programs/{program}/payments.csv?status=paid", Invalid, "status");
+        yield return Get("payments.csv: an unknown program", "/api/programs/nope/payments.csv", NotFound);
+        yield return Get("capacity.csv: by=month", "/api/programs/{program}/capacity.csv?by=month", Invalid, "by");
+        yield return Get("capacity.csv: a provider id as the program", "/api/programs/{provider}/capacity.csv", NotFound);
+        yield return Wrong("POST", "/api/programs/{program}/payments.csv");
+        yield return Wrong("POST", "/api/programs/{program}/capacity.csv");
     }
 
     private static IEnumerable<HostileCase> Routes()

@@ -80,6 +80,15 @@ public sealed class HostileInputTests(HostileFixture fx) : IClassFixture<Hostile
             await Read($"/api/programs/{id}/capacity?by=day", about);
             await Read($"/api/programs/{id}/slots", about);
             await Read($"/api/programs/{id}/slots?from=2027-03-01&to=2027-03-14&limit=500", about);
+            await Read($"/api/programs/{id}/commitments?pageSize=500", about);
+            await Read($"/api/programs/{id}/payments?pageSize=500", about);
+            await Read($"/api/programs/{id}/payment-batches?pageSize=500", about);
+            await Read($"/api/appointments?programId={id}&pageSize=500", about);
+            foreach (var csv in new[] { $"/api/programs/{id}/capacity.csv", $"/api/programs/{id}/capacity.csv?by=day", $"/api/programs/{id}/payments.csv" })
+            {
+                using var file = await fx.Api.Http.GetAsync(csv);
+                if ((int)file.StatusCode != 200) problems.Add($"GET {csv} ({about}) answered {(int)file.StatusCode}");
+            }
         }
         foreach (var id in await fx.IdsAsync("Providers"))
         {

@@ -84,18 +84,24 @@ public sealed class OpenApiTests(ContingencyApp app) : IClassFixture<Contingency
     [InlineData("get", "/api/providers", "listProviders")]
     [InlineData("get", "/api/providers/{id}", "getProvider")]
     [InlineData("post", "/api/programs/{programId}/commitments", "createCommitment")]
+    [InlineData("get", "/api/programs/{id}/commitments", "listCommitments")]
     [InlineData("get", "/api/commitments/{id}", "getCommitment")]
     [InlineData("post", "/api/commitments/{id}/withdraw", "withdrawCommitment")]
     [InlineData("get", "/api/providers/{id}/slots", "listProviderSlots")]
     [InlineData("get", "/api/programs/{id}/slots", "searchFreeSlots")]
     [InlineData("post", "/api/appointments", "bookAppointment")]
+    [InlineData("get", "/api/appointments", "listAppointments")]
     [InlineData("get", "/api/appointments/{id}", "getAppointment")]
     [InlineData("post", "/api/appointments/{id}/cancel", "cancelAppointment")]
     [InlineData("post", "/api/appointments/{id}/complete", "completeAppointment")]
     [InlineData("post", "/api/appointments/{id}/no-show", "markNoShow")]
     [InlineData("post", "/api/appointments/{id}/reschedule", "rescheduleAppointment")]
     [InlineData("get", "/api/programs/{id}/capacity", "getCapacity")]
+    [InlineData("get", "/api/programs/{id}/capacity.csv", "exportCapacity")]
     [InlineData("get", "/api/providers/{id}/payments", "listProviderPayments")]
+    [InlineData("get", "/api/programs/{id}/payments", "listProgramPayments")]
+    [InlineData("get", "/api/programs/{id}/payments.csv", "exportPayments")]
+    [InlineData("get", "/api/programs/{id}/payment-batches", "listPaymentBatches")]
     [InlineData("post", "/api/programs/{id}/payment-runs", "runPayments")]
     [InlineData("get", "/api/payment-batches/{id}", "getPaymentBatch")]
     [InlineData("get", "/api/payment-batches/{id}/remittance.csv", "getRemittance")]
@@ -351,10 +357,13 @@ public sealed class OpenApiTests(ContingencyApp app) : IClassFixture<Contingency
             .ExpectValidation("slotsPerDay");
     }
 
-    [Fact]
-    public async Task The_remittance_is_documented_as_csv()
+    [Theory]
+    [InlineData("getRemittance")]
+    [InlineData("exportCapacity")]
+    [InlineData("exportPayments")]
+    public async Task The_csv_files_are_documented_as_csv(string operationId)
     {
-        var content = Operation(await Document(), "getRemittance")["responses"]!["200"]!["content"]!.AsObject();
+        var content = Operation(await Document(), operationId)["responses"]!["200"]!["content"]!.AsObject();
         Assert.Equal(["text/csv"], content.Select(c => c.Key));
     }
 

@@ -61,10 +61,26 @@ public sealed class ProviderAccessTests(ContingencyApp app) : IClassFixture<Cont
             .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (Method: m, Pattern: e.RoutePattern.RawText!)))
             .ToList();
         Assert.True(routes.Count >= 6, $"only {routes.Count} provider routes found");
+        var programId = (await admin.Get($"/api/appointments/{theirAppointment}")).Expect(HttpStatusCode.OK).Str("programId");
         var before = Snapshot();
 
         foreach (var (method, pattern) in routes)
         {
+            if (pattern.StartsWith("/api/programs/", StringComparison.Ordinal))
+            {
+                // A program is both providers': its lists answer a provider with its own rows, and none of the other's.
+                using var narrowed = await me.Http.GetAsync(pattern.Replace("{id}", programId));
+                var text = await narrowed.Content.ReadAsStringAsync();
+                Assert.True(narrowed.StatusCode == HttpStatusCode.OK, $"{method} {pattern}: {(int)narrowed.StatusCode} {text}");
+                Assert.Contains(mine, text);
+                Assert.DoesNotContain(theirs, text);
+                continue;
+            }
+            if (pattern.TrimEnd('/') == "/api/appointments")
+            {
+                (await me.Get($"/api/appointments?providerId={theirs}")).ExpectProblem(HttpStatusCode.NotFound, "not-found");
+                continue;
+            }
             var id = pattern.StartsWith("/api/providers/", StringComparison.Ordinal) ? theirs
                 : pattern.StartsWith("/api/appointments/", StringComparison.Ordinal) ? theirAppointment
                 : throw new Xunit.Sdk.XunitException($"{pattern}: say here which of the other provider's ids it takes");

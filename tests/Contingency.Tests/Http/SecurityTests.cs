@@ -31,18 +31,24 @@ public sealed class SecurityTests(ContingencyApp app, ITestOutputHelper output) 
         ["listProviders"] = [Enrollment, Capacity],
         ["getProvider"] = [Enrollment, Capacity, Provider],
         ["createCommitment"] = [Enrollment],
+        ["listCommitments"] = [Enrollment],
         ["getCommitment"] = [Enrollment],
         ["withdrawCommitment"] = [Enrollment],
         ["listProviderSlots"] = [Scheduling, Provider],
         ["searchFreeSlots"] = [Scheduling],
         ["bookAppointment"] = [Scheduling],
+        ["listAppointments"] = [Scheduling, Provider],
         ["getAppointment"] = [Scheduling, Provider],
         ["cancelAppointment"] = [Scheduling],
         ["completeAppointment"] = [Scheduling, Provider],
         ["markNoShow"] = [Scheduling, Provider],
         ["rescheduleAppointment"] = [Scheduling],
         ["getCapacity"] = [Capacity],
+        ["exportCapacity"] = [Capacity],
         ["listProviderPayments"] = [Finance, Provider],
+        ["listProgramPayments"] = [Finance, Provider],
+        ["exportPayments"] = [Finance, Provider],
+        ["listPaymentBatches"] = [Finance],
         ["runPayments"] = [Finance],
         ["getPaymentBatch"] = [Finance],
         ["getRemittance"] = [Finance],
@@ -130,7 +136,10 @@ public sealed class SecurityTests(ContingencyApp app, ITestOutputHelper output) 
                 using var response = await http.SendAsync(RequestTo(method, pattern, token));
                 var status = (int)response.StatusCode;
                 var why = $"{method} {pattern} with {label}";
-                if (expected(Matrix[name]) is { } exact)
+                var expectedStatus = expected(Matrix[name]);
+                // A list with no id in its path answers a provider with its own rows (none here), not 404.
+                if (label == Provider && expectedStatus == 404 && !pattern.Contains('{')) expectedStatus = null;
+                if (expectedStatus is { } exact)
                 {
                     Assert.True(status == exact, $"{why}: expected {exact}, got {status}");
                     var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;

@@ -1,5 +1,7 @@
 namespace Contingency.Features.Booking;
 
+using Contingency.Features.Providers;
+using Contingency.Infrastructure;
 using Contingency.Infrastructure.Security;
 using Contingency.Infrastructure.OpenApi;
 using Mediator;
@@ -24,6 +26,14 @@ public static class BookingEndpoints
             .ProducesErrors(404, "not-found") // an unknown provider: no id in the path says so
             .ProducesErrors(409, "slot-taken")
             .ProducesErrors(422, "not-a-committed-slot", "in-the-past", "modality-not-offered", "provider-inactive", "idempotency-key-reused");
+
+        group.MapGet("/", async Task<Ok<Paged<AppointmentView>>> (string? programId, string? providerId, string? memberRef, string? status,
+                QueryDate? from, QueryDate? to, int? page, int? pageSize, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new ListAppointments(programId, providerId, memberRef, status, from?.Value, to?.Value,
+                page ?? 1, pageSize ?? 50), ct)))
+            .WithSummary("Appointments by program, provider, member, status and local dates, in the order they were booked, paged")
+            .WithName("listAppointments")
+            .Allow(Roles.Scheduling, Roles.Provider);
 
         group.MapGet("/{id}", async Task<Ok<AppointmentView>> (string id, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new GetAppointment(id), ct))).WithSummary("Get an appointment").WithName("getAppointment")

@@ -17,6 +17,15 @@ public static class CapacityEndpoints
             .WithSummary("Committed against booked capacity by week or day, and region").WithName("getCapacity")
             .Allow(Roles.Capacity);
 
+        group.MapGet("/{id}/capacity.csv", async Task<FileContentHttpResult> (string id, string? by, string? region, string? licenseType,
+            ISender sender, CancellationToken ct) =>
+        {
+            var view = await sender.Send(new GetCapacity(id, by ?? "week", region, licenseType), ct);
+            return TypedResults.File(CapacityCsv.Write(view), "text/csv; charset=utf-8", $"capacity-{view.ProgramId}-{view.By}.csv");
+        }).WithSummary("Capacity by week or day, and region, as CSV").WithName("exportCapacity")
+            .Allow(Roles.Capacity)
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
+
         return group;
     }
 }

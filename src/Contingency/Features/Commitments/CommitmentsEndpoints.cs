@@ -1,5 +1,6 @@
 namespace Contingency.Features.Commitments;
 
+using Contingency.Features.Providers;
 using Contingency.Infrastructure.Security;
 using Contingency.Infrastructure.OpenApi;
 using Mediator;
@@ -19,6 +20,12 @@ public static class CommitmentsEndpoints
             .Allow(Roles.Enrollment)
             .ProducesErrors(409, "already-committed")
             .ProducesErrors(422, "outside-program", "in-the-past", "no-slots", "provider-inactive");
+
+        group.MapGet("/programs/{id}/commitments", async Task<Ok<Paged<CommitmentView>>> (string id, string? status, string? region,
+                int? page, int? pageSize, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new ListCommitments(id, status, region, page ?? 1, pageSize ?? 50), ct)))
+            .WithSummary("A program's commitments in the order they were made, paged").WithName("listCommitments")
+            .Allow(Roles.Enrollment);
 
         group.MapGet("/commitments/{id}", async Task<Ok<CommitmentView>> (string id, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new GetCommitment(id), ct))).WithSummary("Get a commitment").WithName("getCommitment")

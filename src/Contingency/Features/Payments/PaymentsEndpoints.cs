@@ -1,5 +1,7 @@
 namespace Contingency.Features.Payments;
 
+using Contingency.Features.Providers;
+using Contingency.Infrastructure;
 using Contingency.Infrastructure.Security;
 using Contingency.Infrastructure.OpenApi;
 using Mediator;
@@ -21,6 +23,27 @@ public static class PaymentsEndpoints
             .WithSummary("Release every payment of the program that is due, now, into one batch").WithName("runPayments")
             .Allow(Roles.Finance)
             .ProducesErrors(409, "concurrent-update");
+
+        group.MapGet("/programs/{id}/payments", async Task<Ok<Paged<PaymentView>>> (string id, string? status, QueryDate? dueBefore,
+                int? page, int? pageSize, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new ListProgramPayments(id, status, dueBefore?.Value, page ?? 1, pageSize ?? 50), ct)))
+            .WithSummary("A program's payments by status and due date, paged: what accounts payable pays next").WithName("listProgramPayments")
+            .Allow(Roles.Finance, Roles.Provider);
+
+        group.MapGet("/programs/{id}/payments.csv", async Task<FileContentHttpResult> (string id, string? status, QueryDate? dueBefore,
+            ISender sender, CancellationToken ct) =>
+        {
+            var file = await sender.Send(new ExportPayments(id, status, dueBefore?.Value), ct);
+            return TypedResults.File(file.Content, "text/csv; charset=utf-8", file.FileName);
+        }).WithSummary("The program's payments as CSV").WithName("exportPayments")
+            .Allow(Roles.Finance, Roles.Provider)
+            .Produces<string>(StatusCodes.Status200OK, "text/csv");
+
+        group.MapGet("/programs/{id}/payment-batches", async Task<Ok<Paged<PaymentBatchSummary>>> (string id, int? page, int? pageSize,
+                ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new ListPaymentBatches(id, page ?? 1, pageSize ?? 50), ct)))
+            .WithSummary("A program's payment batches, oldest first, paged").WithName("listPaymentBatches")
+            .Allow(Roles.Finance);
 
         group.MapGet("/payment-batches/{id}", async Task<Ok<PaymentBatchView>> (string id, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new GetPaymentBatch(id), ct)))

@@ -1,8 +1,7 @@
 namespace Contingency.Features.Payments;
 
-using System.Globalization;
-using System.Text;
 using Contingency.Data;
+using Contingency.Infrastructure;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
@@ -29,30 +28,14 @@ public sealed class GetRemittanceHandler(ContingencyDb db) : IQueryHandler<GetRe
             .OrderBy(x => x.Name).ThenBy(x => x.Payment.ProviderId).ThenBy(x => x.Payment.PeriodStart != null).ThenBy(x => x.Payment.PeriodStart).ThenBy(x => x.Payment.Id)
             .ToListAsync(ct);
 
-        var csv = new StringBuilder();
-        csv.Append(string.Join(',', Header)).Append("\r\n");
+        var csv = new CsvFile(Header);
         foreach (var x in lines)
         {
             var p = x.Payment;
-            string[] cells =
-            [
-                batch.Id, p.Id, p.ProviderId, x.Npi, Text(x.Name), p.Kind,
-                p.PeriodStart?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
-                p.PeriodEnd?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "",
-                p.Sessions.ToString(CultureInfo.InvariantCulture),
-                p.Amount.ToString("0.00", CultureInfo.InvariantCulture),
-                p.Currency,
-            ];
-            csv.Append(string.Join(',', cells.Select(Quote))).Append("\r\n");
+            csv.Row(batch.Id, p.Id, p.ProviderId, x.Npi, x.Name, p.Kind, CsvCell.Date(p.PeriodStart), CsvCell.Date(p.PeriodEnd),
+                CsvCell.Number(p.Sessions), CsvCell.Money(p.Amount), p.Currency);
         }
-        var bytes = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(csv.ToString())).ToArray();
+        var bytes = csv.ToBytes();
         return new RemittanceFile($"remittance-{batch.Id}.csv", bytes);
     }
-
-    // A name such as "=HYPERLINK(...)" must stay a name in the spreadsheet.
-    private static string Text(string value) =>
-        value.Length > 0 && "=+-@\t\r".Contains(value[0]) ? "'" + value : value;
-
-    private static string Quote(string value) =>
-        value.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? "\"" + value.Replace("\"", "\"\"") + "\"" : value;
 }

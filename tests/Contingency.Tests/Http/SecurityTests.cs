@@ -30,6 +30,8 @@ public sealed class SecurityTests(ContingencyApp app, ITestOutputHelper output) 
         ["enrollProvider"] = [Enrollment],
         ["listProviders"] = [Enrollment, Capacity],
         ["getProvider"] = [Enrollment, Capacity, Provider],
+        ["correctProvider"] = [Enrollment],
+        ["deactivateProvider"] = [Enrollment],
         ["createCommitment"] = [Enrollment],
         ["getCommitment"] = [Enrollment],
         ["withdrawCommitment"] = [Enrollment],

@@ -29,6 +29,19 @@ public static class ProvidersEndpoints
             TypedResults.Ok(await sender.Send(new GetProvider(id), ct))).WithSummary("Get a provider").WithName("getProvider")
             .Allow(Roles.Enrollment, Roles.Capacity, Roles.Provider);
 
+        group.MapPatch("/{id}", async Task<Ok<ProviderView>> (string id, CorrectProviderBody body, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(CorrectProvider.From(id, body), ct)))
+            .WithSummary("Correct a provider's name, email, licence number, modalities or languages").WithName("correctProvider")
+            .Allow(Roles.Enrollment)
+            .ProducesErrors(422, "fixed-field");
+
+        group.MapPost("/{id}/deactivate", async Task<Ok<DeactivationView>> (string id, DeactivateProviderBody body, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new DeactivateProvider(id, body.EffectiveOn, body.Reason), ct)))
+            .WithSummary("Deactivate a provider: withdraws its active commitments from a date on").WithName("deactivateProvider")
+            .Allow(Roles.Enrollment)
+            .ProducesErrors(409, "invalid-transition", "concurrent-update")
+            .ProducesErrors(422, "in-the-past");
+
         return group;
     }
 }

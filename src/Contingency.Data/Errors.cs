@@ -56,4 +56,5 @@ public static class ErrorCodes
     public const string ProviderInactive = "provider-inactive";
     public const string TooLong = "too-long";
     public const string FixedField = "fixed-field";
+    public const string MalformedRequest = "malformed-request";
 }

@@ -32,6 +32,7 @@ public sealed class SecurityTests(ContingencyApp app, ITestOutputHelper output) 
         ["getProvider"] = [Enrollment, Capacity, Provider],
         ["correctProvider"] = [Enrollment],
         ["deactivateProvider"] = [Enrollment],
+        ["importProviders"] = [Enrollment],
         ["createCommitment"] = [Enrollment],
         ["getCommitment"] = [Enrollment],
         ["withdrawCommitment"] = [Enrollment],

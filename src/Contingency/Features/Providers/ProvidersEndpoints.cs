@@ -42,6 +42,18 @@ public static class ProvidersEndpoints
             .ProducesErrors(409, "invalid-transition", "concurrent-update")
             .ProducesErrors(422, "in-the-past");
 
+        group.MapPost("/import", async Task<Ok<ImportReport>> (HttpRequest request, ISender sender, CancellationToken ct) =>
+        {
+            if (!string.Equals(request.ContentType?.Split(';')[0].Trim(), "text/csv", StringComparison.OrdinalIgnoreCase))
+                throw new BadHttpRequestException("A roster is sent as text/csv.", StatusCodes.Status415UnsupportedMediaType);
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body, ct);
+            return TypedResults.Ok(await sender.Send(new ImportRoster(body.ToArray()), ct));
+        }).WithSummary("Enroll a roster of providers from CSV").WithName("importProviders")
+            .Accepts<string>("text/csv")
+            .Allow(Roles.Enrollment)
+            .ProducesErrors(409, "duplicate-npi", "concurrent-update");
+
         return group;
     }
 }

@@ -167,6 +167,16 @@ public sealed class RosterImportTests(ContingencyApp app) : IClassFixture<Contin
     }
 
     [Fact]
+    public async Task The_document_shows_a_csv_body()
+    {
+        var doc = System.Text.Json.Nodes.JsonNode.Parse(await app.ClientWith(null).GetStringAsync("/openapi/v1.json"))!;
+        var operation = doc["paths"]!["/api/providers/import"]!["post"]!;
+        Assert.NotNull(operation["requestBody"]?["content"]?["text/csv"]);
+        Assert.Contains("modalities", (string?)operation["requestBody"]!["description"]);
+        Assert.NotNull(operation["responses"]?["415"]);
+    }
+
+    [Fact]
     public async Task Only_enrollment_and_admin_import()
     {
         var npi = Api.NewNpi();

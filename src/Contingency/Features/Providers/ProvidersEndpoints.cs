@@ -4,6 +4,7 @@ using Contingency.Infrastructure.Security;
 using Contingency.Infrastructure.OpenApi;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.OpenApi;
 
 public static class ProvidersEndpoints
 {
@@ -50,9 +51,23 @@ public static class ProvidersEndpoints
             await request.Body.CopyToAsync(body, ct);
             return TypedResults.Ok(await sender.Send(new ImportRoster(body.ToArray()), ct));
         }).WithSummary("Enroll a roster of providers from CSV").WithName("importProviders")
-            .Accepts<string>("text/csv")
+            // The body is documented rather than declared with Accepts: routing would answer another
+            // content type 415 before authentication had said 401 or 403.
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Description = $"A roster: a header row naming {string.Join(", ", RosterCsv.Columns)}, lists separated by ';'.",
+                    Content = new Dictionary<string, OpenApiMediaType> { ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
+                };
+                return Task.CompletedTask;
+            })
             .Allow(Roles.Enrollment)
-            .ProducesErrors(409, "duplicate-npi", "concurrent-update");
+            .ProducesErrors(400, "malformed-request")
+            .ProducesErrors(409, "duplicate-npi", "concurrent-update")
+            .ProducesErrors(413, "payload-too-large")
+            .ProducesErrors(415, "unsupported-media-type");
 
         return group;
     }

@@ -155,6 +155,45 @@ public sealed class ProviderDeactivationTests
             string.Join(", ", outcomes.Select(o => $"{o.Key}: {o.Value}")));
     }
 
+    [Fact]
+    public async Task A_commitment_racing_a_deactivation_is_refused_or_withdrawn_with_the_others()
+    {
+        await using var app = new ContingencyApp();
+        var api = app.Api();
+        var program = await api.CreateProgram();
+        var outcomes = new Dictionary<string, int>();
+        for (var round = 0; round < 30; round++)
+        {
+            var other = await api.CreateProgram();
+            var provider = await api.Enroll();
+            await api.Commit(program.Id(), Api.CommitmentBody(provider.Id()));
+
+            using var gate = new SemaphoreSlim(0);
+            async Task<(string Kind, Response Response)> Go(string kind, Func<Task<Response>> send)
+            {
+                await gate.WaitAsync();
+                return (kind, await send());
+            }
+            var requests = new[]
+            {
+                Go("deactivate", () => app.Api().Post($"/api/providers/{provider.Id()}/deactivate", new { effectiveOn = "2027-03-15", reason = "leaving" })),
+                Go("commit", () => app.Api().Post($"/api/programs/{other.Id()}/commitments", Api.CommitmentBody(provider.Id()))),
+            };
+            gate.Release(requests.Length);
+            foreach (var (kind, response) in await Task.WhenAll(requests))
+            {
+                var outcome = $"{kind} {(int)response.Status} {(response.Status is HttpStatusCode.OK or HttpStatusCode.Created ? "" : response.Body.Str("code"))}".Trim();
+                outcomes[outcome] = outcomes.GetValueOrDefault(outcome) + 1;
+                Assert.True(outcome is "deactivate 200" or "commit 201" or "commit 422 provider-inactive", $"round {round}: {kind} answered {response.Raw}");
+            }
+
+            var commitments = await InDb(app, db => db.Commitments.AsNoTracking().Where(c => c.ProviderId == provider.Id()).ToListAsync());
+            Assert.All(commitments, c => Assert.True(c.Status == Commitment.Withdrawn && c.EndsOn == new DateOnly(2027, 3, 14),
+                $"round {round}: commitment {c.Id} is {c.Status} to {c.EndsOn} after the provider's deactivation"));
+        }
+        Assert.True(outcomes.GetValueOrDefault("deactivate 200") == 30, string.Join(", ", outcomes.Select(o => $"{o.Key}: {o.Value}")));
+    }
+
     private static async Task<T> InDb<T>(ContingencyApp app, Func<ContingencyDb, Task<T>> query)
     {
         await using var scope = app.Services.CreateAsyncScope();

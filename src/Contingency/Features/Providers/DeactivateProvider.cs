@@ -40,8 +40,11 @@ public sealed partial class DeactivateProviderHandler(ContingencyDb db, TimeProv
         var effectiveOn = cmd.EffectiveOn!.Value;
         var (provider, withdrawn, displaced) = await db.WriteAsync(async () =>
         {
-            // The commitments' rows first, as a withdrawal takes its one: bookings of their days queue
-            // behind this transaction, and one that committed before it is read below and displaced.
+            // The provider's row first, as a new commitment takes it: one made meanwhile either waits and
+            // is refused (provider-inactive) or committed first and is read below. Then the commitments'
+            // rows, as a withdrawal takes its one: bookings of their days queue behind this transaction,
+            // and one that committed before it is read below and displaced.
+            await db.Providers.Where(p => p.Id == cmd.ProviderId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, p => p.Status), ct);
             await db.Commitments.Where(c => c.ProviderId == cmd.ProviderId && c.Status == Commitment.Active)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.EndsOn, c => c.EndsOn), ct);
             var provider = await db.Providers.FindAsync([cmd.ProviderId], ct) ?? throw new NotFoundException("provider", cmd.ProviderId);

@@ -4,6 +4,7 @@ namespace Contingency.Data.Entities;
 public sealed class Provider
 {
     public const string Active = "active";
+    public const string Inactive = "inactive";
 
     private Provider() { }
 
@@ -17,13 +18,8 @@ public sealed class Provider
         Guard.Name("licenseNumber", licenseNumber, MaxCodeLength);
         Guard.Name("email", email, MaxEmailLength);
         Guard.Name("region", region, MaxRegionLength);
-        var offered = modalities.Distinct().ToList();
-        if (offered.Count == 0 || offered.Any(m => !Vocabulary.Modalities.Contains(m)))
-            throw new InvalidFieldException("modalities", $"modalities are one or more of {string.Join(", ", Vocabulary.Modalities)}.");
-        var spoken = languages.Distinct().ToList();
-        if (spoken.Count is 0 or > Limits.MaxLanguages)
-            throw new InvalidFieldException("languages", $"languages lists 1 to {Limits.MaxLanguages} languages.");
-        foreach (var language in spoken) Guard.Name("languages", language, MaxLanguageLength);
+        var offered = Offered(modalities);
+        var spoken = Spoken(languages);
 
         Id = id;
         Name = name;
@@ -54,4 +50,52 @@ public sealed class Provider
     public List<string> Languages { get; private set; } = [];
     public string Status { get; private set; } = Active;
     public DateTimeOffset CreatedAt { get; private set; }
+
+    /// <summary>
+    /// Corrects the fields that may change after enrollment; a null leaves its field as it is. NPI,
+    /// region and licence type are the provider's identity and where and how it may practise: they are
+    /// fixed, and a provider enrolled with a wrong one is deactivated and enrolled again.
+    /// </summary>
+    public void Correct(string? name, string? email, string? licenseNumber, IEnumerable<string>? modalities, IEnumerable<string>? languages)
+    {
+        if (name is not null) Guard.Name("name", name);
+        if (email is not null) Guard.Name("email", email, MaxEmailLength);
+        if (licenseNumber is not null) Guard.Name("licenseNumber", licenseNumber, MaxCodeLength);
+        var offered = modalities is null ? null : Offered(modalities);
+        var spoken = languages is null ? null : Spoken(languages);
+
+        Name = name ?? Name;
+        Email = email ?? Email;
+        LicenseNumber = licenseNumber ?? LicenseNumber;
+        Modalities = offered ?? Modalities;
+        Languages = spoken ?? Languages;
+    }
+
+    /// <summary>
+    /// Takes the provider out: no new commitment is accepted. Withdrawing its commitments is the
+    /// caller's, in the same transaction.
+    /// </summary>
+    public void Deactivate()
+    {
+        if (Status != Active)
+            throw new ConflictException(ErrorCodes.InvalidTransition, $"Provider '{Id}' is already {Status}.");
+        Status = Inactive;
+    }
+
+    private static List<string> Offered(IEnumerable<string> modalities)
+    {
+        var offered = modalities.Distinct().ToList();
+        if (offered.Count == 0 || offered.Any(m => !Vocabulary.Modalities.Contains(m)))
+            throw new InvalidFieldException("modalities", $"modalities are one or more of {string.Join(", ", Vocabulary.Modalities)}.");
+        return offered;
+    }
+
+    private static List<string> Spoken(IEnumerable<string> languages)
+    {
+        var spoken = languages.Distinct().ToList();
+        if (spoken.Count is 0 or > Limits.MaxLanguages)
+            throw new InvalidFieldException("languages", $"languages lists 1 to {Limits.MaxLanguages} languages.");
+        foreach (var language in spoken) Guard.Name("languages", language, MaxLanguageLength);
+        return spoken;
+    }
 }

@@ -44,28 +44,35 @@ public sealed partial class CommitHandler(ContingencyDb db, TimeProvider clock, 
 {
     public async ValueTask<CommitmentView> Handle(Commit cmd, CancellationToken ct)
     {
-        var program = await db.Programs.FindAsync([cmd.ProgramId], ct) ?? throw new NotFoundException("program", cmd.ProgramId);
-        var provider = await db.Providers.FindAsync([cmd.ProviderId], ct) ?? throw new NotFoundException("provider", cmd.ProviderId!);
-        var now = clock.GetUtcNow();
-        var commitment = new Commitment(Ids.New(), program, provider, cmd.SlotsPerDay!.Value, WeekdaySet.Of(cmd.Weekdays!),
-            cmd.FirstSlotAt!.Value, cmd.StartsOn!.Value, cmd.Weeks!.Value, cmd.ExcludedDates ?? [], program.Zone.Today(clock), now);
-        // Checked here for a clear answer; the unique index over (provider, active program) decides races.
-        if (await db.Commitments.AnyAsync(c => c.ProviderId == provider.Id && c.ActiveInProgramId == program.Id, ct))
-            throw AlreadyCommitted(provider.Id);
+        var (program, commitment, payments, now) = await db.WriteAsync(async () =>
+        {
+            // The provider's row first, as a deactivation takes it: a commitment made meanwhile either
+            // waits and finds the provider inactive, or commits first and is withdrawn with the others.
+            await db.Providers.Where(p => p.Id == cmd.ProviderId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, p => p.Status), ct);
+            var program = await db.Programs.FindAsync([cmd.ProgramId], ct) ?? throw new NotFoundException("program", cmd.ProgramId);
+            var provider = await db.Providers.FindAsync([cmd.ProviderId], ct) ?? throw new NotFoundException("provider", cmd.ProviderId!);
+            var now = clock.GetUtcNow();
+            var commitment = new Commitment(Ids.New(), program, provider, cmd.SlotsPerDay!.Value, WeekdaySet.Of(cmd.Weekdays!),
+                cmd.FirstSlotAt!.Value, cmd.StartsOn!.Value, cmd.Weeks!.Value, cmd.ExcludedDates ?? [], program.Zone.Today(clock), now);
+            // Checked here for a clear answer; the unique index over (provider, active program) decides races.
+            if (await db.Commitments.AnyAsync(c => c.ProviderId == provider.Id && c.ActiveInProgramId == program.Id, ct))
+                throw AlreadyCommitted(provider.Id);
 
-        db.Commitments.Add(commitment);
-        // The payment schedule is written in the same transaction as the commitment it pays for.
-        var payments = PaymentPlan.Reconcile(commitment, program, program.Calendar(), [], Ids.New, now);
-        db.Payments.AddRange(payments);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
-        {
-            throw AlreadyCommitted(provider.Id);
-        }
-        Committed(log, commitment.Id, provider.Id, program.Id, commitment.TotalSlots, payments.Count);
+            db.Commitments.Add(commitment);
+            // The payment schedule is written in the same transaction as the commitment it pays for.
+            var payments = PaymentPlan.Reconcile(commitment, program, program.Calendar(), [], Ids.New, now);
+            db.Payments.AddRange(payments);
+            try
+            {
+                await db.SaveChangesAsync(ct);
+            }
+            catch (DbUpdateException e) when (e.IsUniqueViolation())
+            {
+                throw AlreadyCommitted(provider.Id);
+            }
+            return (program, commitment, payments, now);
+        }, ct);
+        Committed(log, commitment.Id, commitment.ProviderId, program.Id, commitment.TotalSlots, payments.Count);
         // A payment whose moment had already passed is due at once: ask for a run now rather than next week.
         await triggers.AfterCommitAsync(program, payments.Any(p => p.DueAt <= now), CancellationToken.None);
         return CommitmentView.From(commitment);

@@ -36,25 +36,7 @@ public sealed partial class WithdrawHandler(ContingencyDb db, TimeProvider clock
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.EndsOn, c => c.EndsOn), ct);
             var commitment = await db.Commitments.FindAsync([cmd.CommitmentId], ct)
                 ?? throw new NotFoundException("commitment", cmd.CommitmentId);
-            var program = await db.Programs.FindAsync([commitment.ProgramId], ct)
-                ?? throw new NotFoundException("program", commitment.ProgramId);
-            var now = clock.GetUtcNow();
-            var effectiveOn = cmd.EffectiveOn!.Value;
-            var calendar = program.Calendar();
-
-            commitment.Withdraw(effectiveOn, cmd.Reason!.Trim(), calendar, calendar.Zone.Today(clock), now);
-
-            // The days from effectiveOn on no longer have slots: their bookings are displaced in the same
-            // transaction. A booking committed after this read fails this save (Commitment.Withdraw says how).
-            var displaced = await db.Appointments
-                .Where(a => a.CommitmentId == commitment.Id && a.Status == Appointment.Booked && a.LocalDate >= effectiveOn)
-                .ToListAsync(ct);
-            foreach (var appointment in displaced) appointment.Displace(now);
-
-            // Payments follow the slots: removed weeks' advances are cancelled, a partly removed week is
-            // recomputed, and money already released for removed slots comes back as an adjustment.
-            var payments = await db.Payments.Where(p => p.CommitmentId == commitment.Id).ToListAsync(ct);
-            db.Payments.AddRange(PaymentPlan.Reconcile(commitment, program, calendar, payments, Ids.New, now));
+            var displaced = await Withdrawal.ApplyAsync(db, commitment, cmd.EffectiveOn!.Value, cmd.Reason!.Trim(), clock, ct);
             await db.SaveChangesAsync(ct);
             return (commitment, displaced);
         }, ct);
@@ -64,4 +46,37 @@ public sealed partial class WithdrawHandler(ContingencyDb db, TimeProvider clock
 
     [LoggerMessage(LogLevel.Information, "Commitment {CommitmentId} withdrawn from {EffectiveOn}; {Displaced} appointments displaced")]
     private static partial void Withdrawn(ILogger logger, string commitmentId, DateOnly effectiveOn, int displaced);
+}
+
+/// <summary>
+/// The withdrawal rules, for one commitment withdrawn on its own and for every commitment of a
+/// provider being deactivated. The caller takes the commitment's row first (see <see cref="WithdrawHandler"/>)
+/// and saves, in the transaction of <see cref="LostRaces.WriteAsync{T}"/>.
+/// </summary>
+public static class Withdrawal
+{
+    /// <summary>Withdraws <paramref name="commitment"/> from <paramref name="effectiveOn"/> on; answers the appointments it displaced.</summary>
+    public static async Task<List<Appointment>> ApplyAsync(ContingencyDb db, Commitment commitment, DateOnly effectiveOn, string reason,
+        TimeProvider clock, CancellationToken ct)
+    {
+        var program = await db.Programs.FindAsync([commitment.ProgramId], ct)
+            ?? throw new NotFoundException("program", commitment.ProgramId);
+        var now = clock.GetUtcNow();
+        var calendar = program.Calendar();
+
+        commitment.Withdraw(effectiveOn, reason, calendar, calendar.Zone.Today(clock), now);
+
+        // The days from effectiveOn on no longer have slots: their bookings are displaced in the same
+        // transaction. A booking committed after this read fails the save (Commitment.Withdraw says how).
+        var displaced = await db.Appointments
+            .Where(a => a.CommitmentId == commitment.Id && a.Status == Appointment.Booked && a.LocalDate >= effectiveOn)
+            .ToListAsync(ct);
+        foreach (var appointment in displaced) appointment.Displace(now);
+
+        // Payments follow the slots: removed weeks' advances are cancelled, a partly removed week is
+        // recomputed, and money already released for removed slots comes back as an adjustment.
+        var payments = await db.Payments.Where(p => p.CommitmentId == commitment.Id).ToListAsync(ct);
+        db.Payments.AddRange(PaymentPlan.Reconcile(commitment, program, calendar, payments, Ids.New, now));
+        return displaced;
+    }
 }

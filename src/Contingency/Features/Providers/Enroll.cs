@@ -1,6 +1,7 @@
 namespace Contingency.Features.Providers;
 
 using System.ComponentModel.DataAnnotations;
+using System.Linq.Expressions;
 using Contingency.Data;
 using Contingency.Data.Entities;
 using Contingency.Infrastructure;
@@ -17,22 +18,48 @@ public sealed class EnrollValidator : AbstractValidator<Enroll>
 {
     public EnrollValidator()
     {
-        RuleFor(c => c.Name).NotEmpty().MaximumLength(Limits.MaxNameLength);
         RuleFor(c => c.Npi).NotEmpty().Must(Npi.IsValid)
             .WithMessage("npi must be 10 digits ending in a valid check digit.");
         RuleFor(c => c.LicenseType).NotEmpty().Must(t => Vocabulary.LicenseTypes.Contains(t))
             .WithMessage($"licenseType must be one of {string.Join(", ", Vocabulary.LicenseTypes)}.");
-        RuleFor(c => c.LicenseNumber).NotEmpty().MaximumLength(Provider.MaxCodeLength);
-        RuleFor(c => c.Email).NotEmpty().EmailAddress().MaximumLength(Provider.MaxEmailLength);
         RuleFor(c => c.Region).NotEmpty().MaximumLength(Provider.MaxRegionLength);
-        RuleFor(c => c.Modalities).NotEmpty().Must(m => m is null || m.Count <= Vocabulary.Modalities.Length)
-            .WithMessage($"modalities lists at most {Vocabulary.Modalities.Length} modalities.");
-        RuleForEach(c => c.Modalities).Must(m => Vocabulary.Modalities.Contains(m))
+        ProviderRules.FieldsThatMayChange(this, c => c.Name, c => c.Email, c => c.LicenseNumber, c => c.Modalities, c => c.Languages, required: true);
+    }
+}
+
+/// <summary>
+/// The rules of the fields that may change after enrollment, shared by enrollment (and so the roster
+/// import) and corrections, where a field left out (null) keeps its value.
+/// </summary>
+public static class ProviderRules
+{
+    public static void FieldsThatMayChange<T>(AbstractValidator<T> v, Expression<Func<T, string?>> name, Expression<Func<T, string?>> email,
+        Expression<Func<T, string?>> licenseNumber, Expression<Func<T, List<string>?>> modalities, Expression<Func<T, List<string>?>> languages,
+        bool required)
+    {
+        Sent(v.RuleFor(name).NotEmpty().MaximumLength(Limits.MaxNameLength), name, required);
+        Sent(v.RuleFor(licenseNumber).NotEmpty().MaximumLength(Provider.MaxCodeLength), licenseNumber, required);
+        Sent(v.RuleFor(email).NotEmpty().EmailAddress().MaximumLength(Provider.MaxEmailLength), email, required);
+        Sent(v.RuleFor(modalities).NotEmpty().Must(m => m is null || m.Count <= Vocabulary.Modalities.Length)
+            .WithMessage($"modalities lists at most {Vocabulary.Modalities.Length} modalities."), modalities, required);
+        v.RuleForEach(Items(modalities)).Must(m => Vocabulary.Modalities.Contains(m))
             .WithMessage($"modalities are among {string.Join(", ", Vocabulary.Modalities)}.");
-        RuleFor(c => c.Languages).NotEmpty().Must(l => l is null || l.Count <= Limits.MaxLanguages)
-            .WithMessage($"languages lists at most {Limits.MaxLanguages} languages.");
-        RuleForEach(c => c.Languages).NotEmpty().MaximumLength(Provider.MaxLanguageLength)
-            .When(c => c.Languages is { Count: <= Limits.MaxLanguages });
+        Sent(v.RuleFor(languages).NotEmpty().Must(l => l is null || l.Count <= Limits.MaxLanguages)
+            .WithMessage($"languages lists at most {Limits.MaxLanguages} languages."), languages, required);
+        var spoken = languages.Compile();
+        v.RuleForEach(Items(languages)).NotEmpty().MaximumLength(Provider.MaxLanguageLength)
+            .When(c => spoken(c) is { Count: <= Limits.MaxLanguages });
+    }
+
+    private static Expression<Func<T, IEnumerable<string>>> Items<T>(Expression<Func<T, List<string>?>> list) =>
+        Expression.Lambda<Func<T, IEnumerable<string>>>(list.Body, list.Parameters);
+
+    // A correction checks only the fields it sends.
+    private static void Sent<T, TField>(IRuleBuilderOptions<T, TField> rule, Expression<Func<T, TField>> field, bool required)
+    {
+        if (required) return;
+        var value = field.Compile();
+        rule.When(c => value(c) is not null);
     }
 }
 

@@ -4,6 +4,7 @@ using Contingency.Infrastructure.Security;
 using Contingency.Infrastructure.OpenApi;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.OpenApi;
 
 public static class ProvidersEndpoints
 {
@@ -28,6 +29,45 @@ public static class ProvidersEndpoints
         group.MapGet("/{id}", async Task<Ok<ProviderView>> (string id, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new GetProvider(id), ct))).WithSummary("Get a provider").WithName("getProvider")
             .Allow(Roles.Enrollment, Roles.Capacity, Roles.Provider);
+
+        group.MapPatch("/{id}", async Task<Ok<ProviderView>> (string id, CorrectProviderBody body, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(CorrectProvider.From(id, body), ct)))
+            .WithSummary("Correct a provider's name, email, licence number, modalities or languages").WithName("correctProvider")
+            .Allow(Roles.Enrollment)
+            .ProducesErrors(422, "fixed-field");
+
+        group.MapPost("/{id}/deactivate", async Task<Ok<DeactivationView>> (string id, DeactivateProviderBody body, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new DeactivateProvider(id, body.EffectiveOn, body.Reason), ct)))
+            .WithSummary("Deactivate a provider: withdraws its active commitments from a date on").WithName("deactivateProvider")
+            .Allow(Roles.Enrollment)
+            .ProducesErrors(409, "invalid-transition", "concurrent-update")
+            .ProducesErrors(422, "in-the-past");
+
+        group.MapPost("/import", async Task<Ok<ImportReport>> (HttpRequest request, ISender sender, CancellationToken ct) =>
+        {
+            if (!string.Equals(request.ContentType?.Split(';')[0].Trim(), "text/csv", StringComparison.OrdinalIgnoreCase))
+                throw new BadHttpRequestException("A roster is sent as text/csv.", StatusCodes.Status415UnsupportedMediaType);
+            using var body = new MemoryStream();
+            await request.Body.CopyToAsync(body, ct);
+            return TypedResults.Ok(await sender.Send(new ImportRoster(body.ToArray()), ct));
+        }).WithSummary("Enroll a roster of providers from CSV").WithName("importProviders")
+            // The body is documented rather than declared with Accepts: routing would answer another
+            // content type 415 before authentication had said 401 or 403.
+            .AddOpenApiOperationTransformer((operation, _, _) =>
+            {
+                operation.RequestBody = new OpenApiRequestBody
+                {
+                    Required = true,
+                    Description = $"A roster: a header row naming {string.Join(", ", RosterCsv.Columns)}, lists separated by ';'.",
+                    Content = new Dictionary<string, OpenApiMediaType> { ["text/csv"] = new() { Schema = new OpenApiSchema { Type = JsonSchemaType.String } } },
+                };
+                return Task.CompletedTask;
+            })
+            .Allow(Roles.Enrollment)
+            .ProducesErrors(400, "malformed-request")
+            .ProducesErrors(409, "duplicate-npi", "concurrent-update")
+            .ProducesErrors(413, "payload-too-large")
+            .ProducesErrors(415, "unsupported-media-type");
 
         return group;
     }

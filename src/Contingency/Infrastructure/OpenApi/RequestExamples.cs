@@ -60,6 +60,16 @@ public static class RequestExamples
                 ["weeks"] = 8,
                 ["excludedDates"] = new JsonArray(),
             },
+            nameof(CorrectProviderBody) => new JsonObject
+            {
+                ["email"] = "leslie.hansen@example.org",
+                ["languages"] = new JsonArray("en", "es", "pt"),
+            },
+            nameof(DeactivateProviderBody) => new JsonObject
+            {
+                ["effectiveOn"] = Date(startsOn.AddDays(14)),
+                ["reason"] = "licence lapsed",
+            },
             nameof(WithdrawBody) => new JsonObject
             {
                 ["effectiveOn"] = Date(startsOn.AddDays(14)),

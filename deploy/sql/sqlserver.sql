@@ -705,3 +705,41 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129223426_RegionDemand'
+)
+BEGIN
+    CREATE TABLE [RegionDemands] (
+        [Id] nvarchar(40) NOT NULL,
+        [ProgramId] nvarchar(40) NOT NULL,
+        [Region] nvarchar(100) NOT NULL,
+        [SessionsPerWeek] int NOT NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [UpdatedAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_RegionDemands] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_RegionDemands_Programs_ProgramId] FOREIGN KEY ([ProgramId]) REFERENCES [Programs] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129223426_RegionDemand'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_RegionDemands_ProgramId_Region] ON [RegionDemands] ([ProgramId], [Region]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129223426_RegionDemand'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261129223426_RegionDemand', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

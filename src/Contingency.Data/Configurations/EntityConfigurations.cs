@@ -131,3 +131,18 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         b.HasIndex(e => e.At);
     }
 }
+
+internal sealed class RegionDemandConfiguration : IEntityTypeConfiguration<RegionDemand>
+{
+    public void Configure(EntityTypeBuilder<RegionDemand> b)
+    {
+        b.ToTable("RegionDemands");
+        // An id of its own, as every audited record has; one figure per region of a program, read by program.
+        b.HasKey(d => d.Id);
+        b.Property(d => d.Id).HasMaxLength(40);
+        b.HasIndex(d => new { d.ProgramId, d.Region }).IsUnique();
+        b.Property(d => d.ProgramId).HasMaxLength(40);
+        b.Property(d => d.Region).HasMaxLength(RegionDemand.MaxRegionLength);
+        b.HasOne<CareProgram>().WithMany().HasForeignKey(d => d.ProgramId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

@@ -42,6 +42,7 @@ public sealed class SecurityTests(ContingencyApp app, ITestOutputHelper output) 
         ["markNoShow"] = [Scheduling, Provider],
         ["rescheduleAppointment"] = [Scheduling],
         ["getCapacity"] = [Capacity],
+        ["setDemand"] = [Enrollment],
         ["listProviderPayments"] = [Finance, Provider],
         ["runPayments"] = [Finance],
         ["getPaymentBatch"] = [Finance],

@@ -17,6 +17,11 @@ public static class CapacityEndpoints
             .WithSummary("Committed against booked capacity by week or day, and region").WithName("getCapacity")
             .Allow(Roles.Capacity);
 
+        group.MapPut("/{id}/demand", async Task<Ok<DemandView>> (string id, Dictionary<string, int?> body, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new SetDemand(id, body), ct)))
+            .WithSummary("Set the sessions a program needs per week in each region").WithName("setDemand")
+            .Allow(Roles.Enrollment);
+
         return group;
     }
 }

@@ -43,6 +43,7 @@ public sealed class SecurityTests(ContingencyApp app, ITestOutputHelper output) 
         ["rescheduleAppointment"] = [Scheduling],
         ["getCapacity"] = [Capacity],
         ["setDemand"] = [Enrollment],
+        ["getCompliance"] = [Capacity],
         ["listProviderPayments"] = [Finance, Provider],
         ["runPayments"] = [Finance],
         ["getPaymentBatch"] = [Finance],

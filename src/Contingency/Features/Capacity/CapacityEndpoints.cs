@@ -22,6 +22,12 @@ public static class CapacityEndpoints
             .WithSummary("Set the sessions a program needs per week in each region").WithName("setDemand")
             .Allow(Roles.Enrollment);
 
+        group.MapGet("/{id}/compliance", async Task<Ok<ComplianceView>> (string id, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new GetCompliance(id), ct)))
+            .WithSummary("Follow-ups against the 10-business-day standard, the late ones, and third-next-available by region")
+            .WithName("getCompliance")
+            .Allow(Roles.Capacity);
+
         return group;
     }
 }

@@ -687,3 +687,35 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129223952_AppointmentRebooking') THEN
+    ALTER TABLE "Appointments" ADD "RebookedAsId" character varying(40);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129223952_AppointmentRebooking') THEN
+    ALTER TABLE "Appointments" ADD "RebookedFromId" character varying(40);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129223952_AppointmentRebooking') THEN
+    CREATE INDEX "IX_Appointments_ProgramId_Status_RebookedAsId" ON "Appointments" ("ProgramId", "Status", "RebookedAsId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129223952_AppointmentRebooking') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261129223952_AppointmentRebooking', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

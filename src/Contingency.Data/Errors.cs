@@ -55,4 +55,5 @@ public static class ErrorCodes
     public const string ModalityNotOffered = "modality-not-offered";
     public const string ProviderInactive = "provider-inactive";
     public const string TooLong = "too-long";
+    public const string AlreadyRebooked = "already-rebooked";
 }

@@ -81,6 +81,8 @@ internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appoin
         b.Property(a => a.CommitmentId).HasMaxLength(40);
         b.Property(a => a.RescheduledFromId).HasMaxLength(40);
         b.Property(a => a.RescheduledToId).HasMaxLength(40);
+        b.Property(a => a.RebookedAsId).HasMaxLength(40);
+        b.Property(a => a.RebookedFromId).HasMaxLength(40);
         b.Property(a => a.Status).HasMaxLength(16);
         b.Property(a => a.Kind).HasMaxLength(16);
         b.Property(a => a.MemberRef).HasMaxLength(64);
@@ -99,6 +101,10 @@ internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appoin
         b.HasIndex(a => new { a.ProgramId, a.Region, a.LicenseType, a.LocalDate, a.Kind, a.TimelyAccessMet, a.HeldSlot });
         b.HasIndex(a => a.CommitmentId);
         b.Property(a => a.Status).IsConcurrencyToken();
+        // Two rebookings of one displaced appointment: the second to save finds it rebooked and fails.
+        b.Property(a => a.RebookedAsId).IsConcurrencyToken();
+        // The displaced worklist: a program's displaced appointments not yet rebooked.
+        b.HasIndex(a => new { a.ProgramId, a.Status, a.RebookedAsId });
     }
 }
 

@@ -89,6 +89,15 @@ namespace Contingency.Migrations.Postgres.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<string>("RebookedAsId")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("RebookedFromId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<string>("Region")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -123,6 +132,8 @@ namespace Contingency.Migrations.Postgres.Migrations
 
                     b.HasIndex("ProviderId", "HeldSlot")
                         .IsUnique();
+
+                    b.HasIndex("ProgramId", "Status", "RebookedAsId");
 
                     b.HasIndex("ProgramId", "Region", "LicenseType", "LocalDate", "Kind", "TimelyAccessMet", "HeldSlot");
 

@@ -88,6 +88,15 @@ namespace Contingency.Migrations.SqlServer.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("nvarchar(40)");
 
+                    b.Property<string>("RebookedAsId")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<string>("RebookedFromId")
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
                     b.Property<string>("Region")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -123,6 +132,8 @@ namespace Contingency.Migrations.SqlServer.Migrations
                     b.HasIndex("ProviderId", "HeldSlot")
                         .IsUnique()
                         .HasFilter("[HeldSlot] IS NOT NULL");
+
+                    b.HasIndex("ProgramId", "Status", "RebookedAsId");
 
                     b.HasIndex("ProgramId", "Region", "LicenseType", "LocalDate", "Kind", "TimelyAccessMet", "HeldSlot");
 

@@ -83,6 +83,15 @@ namespace Contingency.Migrations.Sqlite.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RebookedAsId")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RebookedFromId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Region")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -117,6 +126,8 @@ namespace Contingency.Migrations.Sqlite.Migrations
 
                     b.HasIndex("ProviderId", "HeldSlot")
                         .IsUnique();
+
+                    b.HasIndex("ProgramId", "Status", "RebookedAsId");
 
                     b.HasIndex("ProgramId", "Region", "LicenseType", "LocalDate", "Kind", "TimelyAccessMet", "HeldSlot");
 

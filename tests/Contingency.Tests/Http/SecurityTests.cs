@@ -41,6 +41,8 @@ public sealed class SecurityTests(ContingencyApp app, ITestOutputHelper output) 
         ["completeAppointment"] = [Scheduling, Provider],
         ["markNoShow"] = [Scheduling, Provider],
         ["rescheduleAppointment"] = [Scheduling],
+        ["listDisplaced"] = [Scheduling],
+        ["rebookAppointment"] = [Scheduling],
         ["getCapacity"] = [Capacity],
         ["setDemand"] = [Enrollment],
         ["getCompliance"] = [Capacity],

@@ -105,6 +105,7 @@ public sealed class DemandApiTests(ContingencyApp app) : IClassFixture<Contingen
         var tooMany = string.Join(", ", Enumerable.Range(0, 201).Select(i => $"\"R{i}\": 1"));
         (await Put($"/api/programs/{program.Id()}/demand", $"{{ {tooMany} }}")).ExpectValidation("demand");
         (await api.Put("/api/programs/nope/demand", new Dictionary<string, int>())).ExpectProblem(HttpStatusCode.NotFound, "not-found");
+        (await api.Put("/api/programs/nope/demand", new Dictionary<string, int> { ["Atlantis"] = 1 })).ExpectProblem(HttpStatusCode.NotFound, "not-found");
     }
 
     private static (string, string, int, int, int) Row(JsonElement r) =>

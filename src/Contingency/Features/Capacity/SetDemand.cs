@@ -45,6 +45,8 @@ public sealed partial class SetDemandHandler(ContingencyDb db, TimeProvider cloc
 {
     public async ValueTask<DemandView> Handle(SetDemand cmd, CancellationToken ct)
     {
+        // An unknown program is 404 whatever the body names.
+        if (!await db.Programs.AsNoTracking().AnyAsync(p => p.Id == cmd.ProgramId, ct)) throw new NotFoundException("program", cmd.ProgramId);
         var wanted = cmd.Demand!.ToDictionary(d => d.Key, d => d.Value!.Value, StringComparer.Ordinal);
         var names = wanted.Keys.ToList();
         var known = (await db.Providers.AsNoTracking().Where(p => names.Contains(p.Region)).Select(p => p.Region).Distinct().ToListAsync(ct))

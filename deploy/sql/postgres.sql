@@ -720,3 +720,69 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129223409_RegionDemand') THEN
+    CREATE TABLE "RegionDemands" (
+        "Id" character varying(40) NOT NULL,
+        "ProgramId" character varying(40) NOT NULL,
+        "Region" character varying(100) NOT NULL,
+        "SessionsPerWeek" integer NOT NULL,
+        "CreatedAt" timestamp with time zone NOT NULL,
+        "UpdatedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_RegionDemands" PRIMARY KEY ("Id"),
+        CONSTRAINT "FK_RegionDemands_Programs_ProgramId" FOREIGN KEY ("ProgramId") REFERENCES "Programs" ("Id") ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129223409_RegionDemand') THEN
+    CREATE UNIQUE INDEX "IX_RegionDemands_ProgramId_Region" ON "RegionDemands" ("ProgramId", "Region");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129223409_RegionDemand') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261129223409_RegionDemand', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129223952_AppointmentRebooking') THEN
+    ALTER TABLE "Appointments" ADD "RebookedAsId" character varying(40);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129223952_AppointmentRebooking') THEN
+    ALTER TABLE "Appointments" ADD "RebookedFromId" character varying(40);
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129223952_AppointmentRebooking') THEN
+    CREATE INDEX "IX_Appointments_ProgramId_Status_RebookedAsId" ON "Appointments" ("ProgramId", "Status", "RebookedAsId");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261129223952_AppointmentRebooking') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261129223952_AppointmentRebooking', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

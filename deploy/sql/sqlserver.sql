@@ -782,3 +782,107 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129223426_RegionDemand'
+)
+BEGIN
+    CREATE TABLE [RegionDemands] (
+        [Id] nvarchar(40) NOT NULL,
+        [ProgramId] nvarchar(40) NOT NULL,
+        [Region] nvarchar(100) NOT NULL,
+        [SessionsPerWeek] int NOT NULL,
+        [CreatedAt] datetimeoffset NOT NULL,
+        [UpdatedAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_RegionDemands] PRIMARY KEY ([Id]),
+        CONSTRAINT [FK_RegionDemands_Programs_ProgramId] FOREIGN KEY ([ProgramId]) REFERENCES [Programs] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129223426_RegionDemand'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_RegionDemands_ProgramId_Region] ON [RegionDemands] ([ProgramId], [Region]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129223426_RegionDemand'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261129223426_RegionDemand', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129224011_AppointmentRebooking'
+)
+BEGIN
+    ALTER TABLE [Appointments] ADD [RebookedAsId] nvarchar(40) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129224011_AppointmentRebooking'
+)
+BEGIN
+    ALTER TABLE [Appointments] ADD [RebookedFromId] nvarchar(40) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129224011_AppointmentRebooking'
+)
+BEGIN
+    CREATE INDEX [IX_Appointments_ProgramId_Status_RebookedAsId] ON [Appointments] ([ProgramId], [Status], [RebookedAsId]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129224011_AppointmentRebooking'
+)
+BEGIN
+    EXEC(N'ALTER TRIGGER [Appointments_RequireCommittedDay] ON [Appointments] INSTEAD OF INSERT AS
+    BEGIN
+        SET NOCOUNT ON;
+        DECLARE @Covered int;
+        UPDATE c SET [BookingsVersion] = c.[BookingsVersion] + n.[Bookings]
+        FROM [Commitments] AS c WITH (READCOMMITTEDLOCK)
+        JOIN (SELECT [CommitmentId], COUNT(*) AS [Bookings], MAX([LocalDate]) AS [LastDay]
+              FROM inserted GROUP BY [CommitmentId]) AS n ON n.[CommitmentId] = c.[Id]
+        WHERE c.[EndsOn] >= n.[LastDay];
+        SET @Covered = @@ROWCOUNT;
+        IF @Covered < (SELECT COUNT(DISTINCT [CommitmentId]) FROM inserted)
+            THROW 51000, N''not-a-committed-slot'', 1;
+        INSERT INTO [Appointments] ([Id], [ProgramId], [ProviderId], [CommitmentId], [Region], [LicenseType],
+            [Start], [End], [LocalDate], [Status], [Kind], [MemberRef], [PreviousVisitOn], [FollowUpDueBy],
+            [TimelyAccessMet], [Modality], [CancelReason], [CancelInitiatedBy], [RescheduledFromId],
+            [RescheduledToId], [RebookedAsId], [RebookedFromId], [CreatedAt], [UpdatedAt], [HeldSlot])
+        SELECT [Id], [ProgramId], [ProviderId], [CommitmentId], [Region], [LicenseType],
+            [Start], [End], [LocalDate], [Status], [Kind], [MemberRef], [PreviousVisitOn], [FollowUpDueBy],
+            [TimelyAccessMet], [Modality], [CancelReason], [CancelInitiatedBy], [RescheduledFromId],
+            [RescheduledToId], [RebookedAsId], [RebookedFromId], [CreatedAt], [UpdatedAt], [HeldSlot]
+        FROM inserted;
+    END')
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261129224011_AppointmentRebooking'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261129224011_AppointmentRebooking', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

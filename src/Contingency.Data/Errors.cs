@@ -57,4 +57,5 @@ public static class ErrorCodes
     public const string TooLong = "too-long";
     public const string FixedField = "fixed-field";
     public const string MalformedRequest = "malformed-request";
+    public const string AlreadyRebooked = "already-rebooked";
 }

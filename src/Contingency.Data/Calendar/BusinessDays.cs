@@ -18,4 +18,20 @@ public static class BusinessDays
         }
         return date;
     }
+
+    /// <summary>
+    /// How many business days <paramref name="date"/> lies past <paramref name="dueBy"/>: the least n with
+    /// <c>After(dueBy, n) &gt;= date</c>, so the first business day after the due date is 1 late and a
+    /// weekend or holiday after it counts as the business day that follows. 0 when date is not past dueBy.
+    /// </summary>
+    public static int Late(DateOnly dueBy, DateOnly date, IReadOnlySet<DateOnly> holidays)
+    {
+        var late = 0;
+        for (var day = dueBy; day < date; )
+        {
+            day = After(day, 1, holidays);
+            late++;
+        }
+        return late;
+    }
 }

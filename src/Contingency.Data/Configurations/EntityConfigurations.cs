@@ -82,6 +82,8 @@ internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appoin
         b.Property(a => a.CommitmentId).HasMaxLength(40);
         b.Property(a => a.RescheduledFromId).HasMaxLength(40);
         b.Property(a => a.RescheduledToId).HasMaxLength(40);
+        b.Property(a => a.RebookedAsId).HasMaxLength(40);
+        b.Property(a => a.RebookedFromId).HasMaxLength(40);
         b.Property(a => a.Status).HasMaxLength(16);
         b.Property(a => a.Kind).HasMaxLength(16);
         b.Property(a => a.MemberRef).HasMaxLength(64);
@@ -104,6 +106,10 @@ internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appoin
         b.HasIndex(a => new { a.ProviderId, a.Id });
         b.HasIndex(a => new { a.MemberRef, a.Id });
         b.Property(a => a.Status).IsConcurrencyToken();
+        // Two rebookings of one displaced appointment: the second to save finds it rebooked and fails.
+        b.Property(a => a.RebookedAsId).IsConcurrencyToken();
+        // The displaced worklist: a program's displaced appointments not yet rebooked.
+        b.HasIndex(a => new { a.ProgramId, a.Status, a.RebookedAsId });
     }
 }
 
@@ -134,5 +140,20 @@ internal sealed class AuditEntryConfiguration : IEntityTypeConfiguration<AuditEn
         // The listing's two shapes: one record's history, and everything in a window of time.
         b.HasIndex(e => new { e.EntityType, e.EntityId, e.At });
         b.HasIndex(e => e.At);
+    }
+}
+
+internal sealed class RegionDemandConfiguration : IEntityTypeConfiguration<RegionDemand>
+{
+    public void Configure(EntityTypeBuilder<RegionDemand> b)
+    {
+        b.ToTable("RegionDemands");
+        // An id of its own, as every audited record has; one figure per region of a program, read by program.
+        b.HasKey(d => d.Id);
+        b.Property(d => d.Id).HasMaxLength(40);
+        b.HasIndex(d => new { d.ProgramId, d.Region }).IsUnique();
+        b.Property(d => d.ProgramId).HasMaxLength(40);
+        b.Property(d => d.Region).HasMaxLength(RegionDemand.MaxRegionLength);
+        b.HasOne<CareProgram>().WithMany().HasForeignKey(d => d.ProgramId).OnDelete(DeleteBehavior.Restrict);
     }
 }

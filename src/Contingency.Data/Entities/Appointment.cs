@@ -103,6 +103,9 @@ public sealed class Appointment
     public string? CancelInitiatedBy { get; private set; }
     public string? RescheduledFromId { get; private set; }
     public string? RescheduledToId { get; private set; }
+    /// <summary>A displaced appointment's member booked again: the new appointment, and on it the displaced one.</summary>
+    public string? RebookedAsId { get; private set; }
+    public string? RebookedFromId { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
@@ -159,6 +162,20 @@ public sealed class Appointment
         RescheduledToId = replacement.Id;
         replacement.RescheduledFromId = Id;
         Release(now);
+    }
+
+    /// <summary>
+    /// The member of this displaced appointment is booked again as <paramref name="replacement"/>. The
+    /// displaced appointment stays displaced (that is what happened to it) and points to where its member went.
+    /// </summary>
+    public void RebookAs(Appointment replacement, DateTimeOffset now)
+    {
+        Require(Displaced, "rebook");
+        if (RebookedAsId is not null)
+            throw new ConflictException(ErrorCodes.AlreadyRebooked, $"Appointment '{Id}' was rebooked as '{RebookedAsId}' already.");
+        RebookedAsId = replacement.Id;
+        replacement.RebookedFromId = Id;
+        UpdatedAt = now;
     }
 
     private void Release(DateTimeOffset now)

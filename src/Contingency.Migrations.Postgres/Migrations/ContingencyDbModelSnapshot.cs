@@ -89,6 +89,15 @@ namespace Contingency.Migrations.Postgres.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<string>("RebookedAsId")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("RebookedFromId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
                     b.Property<string>("Region")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -129,6 +138,8 @@ namespace Contingency.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.HasIndex("ProviderId", "Id");
+
+                    b.HasIndex("ProgramId", "Status", "RebookedAsId");
 
                     b.HasIndex("ProgramId", "Region", "LicenseType", "LocalDate", "Kind", "TimelyAccessMet", "HeldSlot");
 
@@ -557,6 +568,39 @@ namespace Contingency.Migrations.Postgres.Migrations
                     b.ToTable("Providers");
                 });
 
+            modelBuilder.Entity("Contingency.Data.Entities.RegionDemand", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("ProgramId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("SessionsPerWeek")
+                        .HasColumnType("integer");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "Region")
+                        .IsUnique();
+
+                    b.ToTable("RegionDemands", (string)null);
+                });
+
             modelBuilder.Entity("Contingency.Data.Entities.Appointment", b =>
                 {
                     b.HasOne("Contingency.Data.Entities.Commitment", null)
@@ -639,6 +683,15 @@ namespace Contingency.Migrations.Postgres.Migrations
                     b.HasOne("Contingency.Data.Entities.Payment", null)
                         .WithOne()
                         .HasForeignKey("Contingency.Data.Entities.PaymentRelease", "PaymentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Contingency.Data.Entities.RegionDemand", b =>
+                {
+                    b.HasOne("Contingency.Data.Entities.CareProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -88,6 +88,15 @@ namespace Contingency.Migrations.SqlServer.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("nvarchar(40)");
 
+                    b.Property<string>("RebookedAsId")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<string>("RebookedFromId")
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
                     b.Property<string>("Region")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -129,6 +138,8 @@ namespace Contingency.Migrations.SqlServer.Migrations
                         .HasFilter("[HeldSlot] IS NOT NULL");
 
                     b.HasIndex("ProviderId", "Id");
+
+                    b.HasIndex("ProgramId", "Status", "RebookedAsId");
 
                     b.HasIndex("ProgramId", "Region", "LicenseType", "LocalDate", "Kind", "TimelyAccessMet", "HeldSlot");
 
@@ -568,6 +579,39 @@ namespace Contingency.Migrations.SqlServer.Migrations
                     b.ToTable("Providers");
                 });
 
+            modelBuilder.Entity("Contingency.Data.Entities.RegionDemand", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("ProgramId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<int>("SessionsPerWeek")
+                        .HasColumnType("int");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "Region")
+                        .IsUnique();
+
+                    b.ToTable("RegionDemands", (string)null);
+                });
+
             modelBuilder.Entity("Contingency.Data.Entities.Appointment", b =>
                 {
                     b.HasOne("Contingency.Data.Entities.Commitment", null)
@@ -650,6 +694,15 @@ namespace Contingency.Migrations.SqlServer.Migrations
                     b.HasOne("Contingency.Data.Entities.Payment", null)
                         .WithOne()
                         .HasForeignKey("Contingency.Data.Entities.PaymentRelease", "PaymentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Contingency.Data.Entities.RegionDemand", b =>
+                {
+                    b.HasOne("Contingency.Data.Entities.CareProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -83,6 +83,15 @@ namespace Contingency.Migrations.Sqlite.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("RebookedAsId")
+                        .IsConcurrencyToken()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("RebookedFromId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Region")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -123,6 +132,8 @@ namespace Contingency.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.HasIndex("ProviderId", "Id");
+
+                    b.HasIndex("ProgramId", "Status", "RebookedAsId");
 
                     b.HasIndex("ProgramId", "Region", "LicenseType", "LocalDate", "Kind", "TimelyAccessMet", "HeldSlot");
 
@@ -549,6 +560,39 @@ namespace Contingency.Migrations.Sqlite.Migrations
                     b.ToTable("Providers");
                 });
 
+            modelBuilder.Entity("Contingency.Data.Entities.RegionDemand", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CreatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ProgramId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Region")
+                        .IsRequired()
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("SessionsPerWeek")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long>("UpdatedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Id");
+
+                    b.HasIndex("ProgramId", "Region")
+                        .IsUnique();
+
+                    b.ToTable("RegionDemands", (string)null);
+                });
+
             modelBuilder.Entity("Contingency.Data.Entities.Appointment", b =>
                 {
                     b.HasOne("Contingency.Data.Entities.Commitment", null)
@@ -631,6 +675,15 @@ namespace Contingency.Migrations.Sqlite.Migrations
                     b.HasOne("Contingency.Data.Entities.Payment", null)
                         .WithOne()
                         .HasForeignKey("Contingency.Data.Entities.PaymentRelease", "PaymentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Contingency.Data.Entities.RegionDemand", b =>
+                {
+                    b.HasOne("Contingency.Data.Entities.CareProgram", null)
+                        .WithMany()
+                        .HasForeignKey("ProgramId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
                 });

@@ -58,14 +58,14 @@ public sealed class RateLimitTests : IClassFixture<ContingencyApp>
     }
 
     [Fact]
-    public void Booking_and_rescheduling_share_the_per_caller_limit()
+    public void Booking_rescheduling_and_rebooking_share_the_per_caller_limit()
     {
         var limited = app.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .Where(e => e.Metadata.GetMetadata<EnableRateLimitingAttribute>()?.PolicyName == RateLimits.PerCaller)
             .Select(e => e.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName)
             .Order()
             .ToList();
-        Assert.Equal(["bookAppointment", "rescheduleAppointment"], limited);
+        Assert.Equal(["bookAppointment", "rebookAppointment", "rescheduleAppointment"], limited);
     }
 
     [Fact]

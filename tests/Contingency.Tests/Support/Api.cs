@@ -70,6 +70,8 @@ public sealed class Api(HttpClient http)
         return await Response.Of(await http.SendAsync(request));
     }
 
+    public async Task<Response> Put(string path, object? body) => await Response.Of(await http.PutAsync(path, JsonContent.Create(body)));
+
     public async Task<Response> Get(string path) => await Response.Of(await http.GetAsync(path));
 
     public async Task<JsonElement> CreateProgram(object? body = null) =>

@@ -25,6 +25,16 @@ public static class CapacityEndpoints
         }).WithSummary("Capacity by week or day, and region, as CSV").WithName("exportCapacity")
             .Allow(Roles.Capacity)
             .Produces<string>(StatusCodes.Status200OK, "text/csv");
+        group.MapPut("/{id}/demand", async Task<Ok<DemandView>> (string id, Dictionary<string, int?> body, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new SetDemand(id, body), ct)))
+            .WithSummary("Set the sessions a program needs per week in each region").WithName("setDemand")
+            .Allow(Roles.Enrollment);
+
+        group.MapGet("/{id}/compliance", async Task<Ok<ComplianceView>> (string id, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new GetCompliance(id), ct)))
+            .WithSummary("Follow-ups against the 10-business-day standard, the late ones, and third-next-available by region")
+            .WithName("getCompliance")
+            .Allow(Roles.Capacity);
 
         return group;
     }

@@ -7,13 +7,18 @@ using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
-public sealed record CapacityFigures(int Committed, int Booked, int Free, decimal Utilization)
+/// <summary>
+/// <c>Demand</c> and <c>Gap</c> (demand less committed, never below 0) are weekly figures per region: they are
+/// null by day and with a licence filter, which demand does not break down by.
+/// </summary>
+public sealed record CapacityFigures(int Committed, int Booked, int Free, decimal Utilization, int? Demand = null, int? Gap = null)
 {
     public static CapacityFigures Of(int committed, int booked) => new(committed, booked, committed - booked,
         committed == 0 ? 0m : Math.Round((decimal)booked / committed, 4, MidpointRounding.AwayFromZero));
 }
 
-public sealed record CapacityRow(DateOnly Period, string Region, int Committed, int Booked, int Free, decimal Utilization);
+public sealed record CapacityRow(DateOnly Period, string Region, int Committed, int Booked, int Free, decimal Utilization,
+    int? Demand = null, int? Gap = null);
 
 /// <summary>Follow-ups held in the program and how many meet the 10-business-day standard.</summary>
 public sealed record TimelyAccessFigures(int FollowUps, int Met, int NotMet);
@@ -67,16 +72,44 @@ public sealed class GetCapacityHandler(ContingencyDb db) : IQueryHandler<GetCapa
             else notMet += g.Count;
         }
 
-        var rows = committed.Keys.Union(booked.Keys)
+        // Demand is weekly and per region: a region with need but nothing committed still has a row each week, all gap.
+        var demand = query.By == "week" && string.IsNullOrEmpty(query.LicenseType) ? await DemandAsync(program.Id, query.Region, ct) : null;
+        var keys = committed.Keys.Union(booked.Keys);
+        if (demand is not null)
+            keys = keys.Union(
+                from week in Weeks(program.StartsOn, program.EndsOn)
+                from d in demand where d.Value > 0
+                select (week, d.Key));
+
+        var rows = keys
             .OrderBy(k => k.Item1).ThenBy(k => k.Item2, StringComparer.Ordinal)
             .Select(k =>
             {
                 var f = CapacityFigures.Of(committed.GetValueOrDefault(k), booked.GetValueOrDefault(k));
-                return new CapacityRow(k.Item1, k.Item2, f.Committed, f.Booked, f.Free, f.Utilization);
+                int? need = demand is null ? null : demand.GetValueOrDefault(k.Item2);
+                return new CapacityRow(k.Item1, k.Item2, f.Committed, f.Booked, f.Free, f.Utilization, need, Gap(need, f.Committed));
             })
             .ToList();
-        var totals = CapacityFigures.Of(rows.Sum(r => r.Committed), rows.Sum(r => r.Booked));
+        var totals = CapacityFigures.Of(rows.Sum(r => r.Committed), rows.Sum(r => r.Booked)) with
+        {
+            Demand = demand is null ? null : rows.Sum(r => r.Demand!.Value),
+            Gap = demand is null ? null : rows.Sum(r => r.Gap!.Value),
+        };
         return new CapacityView(program.Id, query.By, totals, rows, new TimelyAccessFigures(met + notMet, met, notMet));
+    }
+
+    private static int? Gap(int? demand, int committed) => demand is { } d ? Math.Max(0, d - committed) : null;
+
+    private static IEnumerable<DateOnly> Weeks(DateOnly startsOn, DateOnly endsOn)
+    {
+        for (var week = SlotCalendar.WeekOf(startsOn); week <= endsOn; week = week.AddDays(7)) yield return week;
+    }
+
+    private async Task<Dictionary<string, int>> DemandAsync(string programId, string? region, CancellationToken ct)
+    {
+        var demand = db.RegionDemands.AsNoTracking().Where(d => d.ProgramId == programId);
+        if (!string.IsNullOrEmpty(region)) demand = demand.Where(d => d.Region == region);
+        return await demand.ToDictionaryAsync(d => d.Region, d => d.SessionsPerWeek, StringComparer.Ordinal, ct);
     }
 
     private async Task<Dictionary<(DateOnly, string), int>> CommittedAsync(string programId, GetCapacity query,

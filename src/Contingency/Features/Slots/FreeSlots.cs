@@ -23,8 +23,8 @@ public sealed class FreeSlotsValidator : AbstractValidator<FreeSlots>
 }
 
 /// <summary>
-/// Free slots earliest first. Walks the window a day at a time and stops once `limit` slots are
-/// found, so a search near today reads one or two days of bookings, not the whole window.
+/// Free slots earliest first. Walks the window a day at a time (<see cref="FreeSlotWalk"/>) and stops
+/// once `limit` slots are found, so a search near today reads one or two days of bookings, not the whole window.
 /// </summary>
 public sealed class FreeSlotsHandler(ContingencyDb db, TimeProvider clock) : IQueryHandler<FreeSlots, IReadOnlyList<FreeSlotView>>
 {
@@ -42,40 +42,20 @@ public sealed class FreeSlotsHandler(ContingencyDb db, TimeProvider clock) : IQu
         var to = SlotCalendar.Min(query.To ?? from.AddDays(DefaultWindowDays - 1), program.EndsOn);
         if (to < from) return [];
 
-        var candidates = db.Commitments.AsNoTracking()
-            .Where(c => c.ProgramId == program.Id && c.StartsOn <= to && c.EndsOn >= from)
-            .Join(db.Providers.AsNoTracking(), c => c.ProviderId, p => p.Id, (c, p) => new { c, p });
-        if (!string.IsNullOrEmpty(query.Region)) candidates = candidates.Where(x => x.p.Region == query.Region);
-        if (!string.IsNullOrEmpty(query.LicenseType)) candidates = candidates.Where(x => x.p.LicenseType == query.LicenseType);
-        if (!string.IsNullOrEmpty(query.Language)) candidates = candidates.Where(x => x.p.Languages.Contains(query.Language));
-        if (!string.IsNullOrEmpty(query.Modality)) candidates = candidates.Where(x => x.p.Modalities.Contains(query.Modality));
-        var commitments = (await candidates.Select(x => x.c).ToListAsync(ct))
-            .Select(c => (c.ProviderId, c.Pattern)).ToList();
+        var sources = await FreeSlotWalk.SourcesAsync(db, program.Id, from, to, providers =>
+        {
+            if (!string.IsNullOrEmpty(query.Region)) providers = providers.Where(p => p.Region == query.Region);
+            if (!string.IsNullOrEmpty(query.LicenseType)) providers = providers.Where(p => p.LicenseType == query.LicenseType);
+            if (!string.IsNullOrEmpty(query.Language)) providers = providers.Where(p => p.Languages.Contains(query.Language));
+            if (!string.IsNullOrEmpty(query.Modality)) providers = providers.Where(p => p.Modalities.Contains(query.Modality));
+            return providers;
+        }, ct);
 
         var found = new List<FreeSlotView>(query.Limit);
-        for (var day = from; day <= to && found.Count < query.Limit; day = day.AddDays(1))
+        await foreach (var free in FreeSlotWalk.FromAsync(db, calendar, sources, from, to, now, ct))
         {
-            var offered = new List<(string ProviderId, Slot Slot)>();
-            foreach (var (providerId, pattern) in commitments)
-                foreach (var slot in calendar.SlotsOn(pattern, day))
-                    if (slot.Start > now) offered.Add((providerId, slot));
-            if (offered.Count == 0) continue;
-
-            var providerIds = offered.Select(o => o.ProviderId).Distinct().ToList();
-            var dayStart = offered.Min(o => o.Slot.Start);
-            var dayEnd = offered.Max(o => o.Slot.Start);
-            var held = (await db.Appointments.AsNoTracking()
-                    .Where(a => a.HeldSlot >= dayStart && a.HeldSlot <= dayEnd && providerIds.Contains(a.ProviderId))
-                    .Select(a => new { a.ProviderId, Start = a.HeldSlot!.Value })
-                    .ToListAsync(ct))
-                .Select(a => (a.ProviderId, a.Start))
-                .ToHashSet();
-
-            found.AddRange(offered
-                .Where(o => !held.Contains((o.ProviderId, o.Slot.Start)))
-                .OrderBy(o => o.Slot.Start).ThenBy(o => o.ProviderId, StringComparer.Ordinal)
-                .Take(query.Limit - found.Count)
-                .Select(o => new FreeSlotView(o.ProviderId, calendar.Zone.ToLocal(o.Slot.Start), calendar.Zone.ToLocal(o.Slot.End))));
+            found.Add(new FreeSlotView(free.Source.ProviderId, calendar.Zone.ToLocal(free.Slot.Start), calendar.Zone.ToLocal(free.Slot.End)));
+            if (found.Count == query.Limit) break;
         }
         return found;
     }

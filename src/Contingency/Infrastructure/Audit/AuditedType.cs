@@ -29,6 +29,7 @@ public sealed class AuditedType
         [typeof(Appointment)] = "appointment",
         [typeof(Payment)] = "payment",
         [typeof(PaymentBatch)] = "payment-batch",
+        [typeof(RegionDemand)] = "region-demand",
     };
 
     /// <summary>

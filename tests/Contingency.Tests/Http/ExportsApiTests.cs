@@ -55,15 +55,17 @@ public sealed class ExportsApiTests
         await api.Book(Api.BookingBody(providers[0], "2027-03-02T09:00:00-08:00"));
         await api.Book(Api.BookingBody(providers[1], "2027-03-02T10:00:00-08:00"));
         await api.Book(Api.BookingBody(providers[1], "2027-03-09T10:00:00-08:00"));
+        (await api.Put($"/api/programs/{programId}/demand", new Dictionary<string, int> { ["Sacramento"] = 40 })).Expect(HttpStatusCode.OK);
 
         foreach (var by in new[] { "week", "day" })
         {
             var json = (await api.Get($"/api/programs/{programId}/capacity?by={by}")).Expect(HttpStatusCode.OK).GetProperty("rows")
                 .EnumerateArray().ToList();
             var rows = await Csv(await api.Http.GetAsync($"/api/programs/{programId}/capacity.csv?by={by}"),
-                "period,region,committed,booked,free,utilization");
+                "period,region,committed,booked,free,utilization,demand,gap");
             Assert.Equal(json.Count, rows.Count);
-            Assert.Equal(by == "week" ? 2 * regions.Length : 9 * regions.Length, rows.Count);
+            // By week, Sacramento's demand gives it a row in each of the program's 8 weeks; the others have their 2 committed weeks.
+            Assert.Equal(by == "week" ? 2 * (regions.Length - 1) + 8 : 9 * regions.Length, rows.Count);
             for (var i = 0; i < rows.Count; i++)
             {
                 var region = json[i].Str("region");
@@ -73,19 +75,22 @@ public sealed class ExportsApiTests
                 Assert.Equal(json[i].Int("booked"), int.Parse(rows[i][3], CultureInfo.InvariantCulture));
                 Assert.Equal(json[i].Int("free"), int.Parse(rows[i][4], CultureInfo.InvariantCulture));
                 Assert.Equal(json[i].GetProperty("utilization").GetDecimal(), Number(rows[i][5]));
+                foreach (var (name, column) in new[] { ("demand", 6), ("gap", 7) })
+                    Assert.Equal(json[i].GetProperty(name).ValueKind == System.Text.Json.JsonValueKind.Null ? "" : json[i].GetProperty(name).GetInt32().ToString(CultureInfo.InvariantCulture), rows[i][column]);
             }
             Assert.Equal(3, rows.Sum(r => int.Parse(r[3], CultureInfo.InvariantCulture)));
         }
 
         // The raw file (a holiday on 2027-03-03 leaves four days in the first week): the formula is neutralised inside its quotes, the comma and quotes are RFC 4180.
         var raw = Encoding.UTF8.GetString(await api.Http.GetByteArrayAsync($"/api/programs/{programId}/capacity.csv"));
-        Assert.Contains("\r\n2027-03-01,\"'=HYPERLINK(\"\"http://x\"\")\",12,1,11,0.0833\r\n", raw);
-        Assert.Contains("\r\n2027-03-01,\"Lee, \"\"North\"\"\",12,1,11,0.0833\r\n", raw);
-        Assert.Contains("\r\n2027-03-08,'-1+1,15,0,15,0\r\n", raw);
+        Assert.Contains("\r\n2027-03-01,\"'=HYPERLINK(\"\"http://x\"\")\",12,1,11,0.0833,0,0\r\n", raw);
+        Assert.Contains("\r\n2027-03-01,\"Lee, \"\"North\"\"\",12,1,11,0.0833,0,0\r\n", raw);
+        Assert.Contains("\r\n2027-03-08,'-1+1,15,0,15,0,0,0\r\n", raw);
+        Assert.Contains("\r\n2027-03-08,Sacramento,15,0,15,0,40,25\r\n", raw);
 
         // The same filters as the JSON, and the same refusals.
         var sacramento = await Csv(await api.Http.GetAsync($"/api/programs/{programId}/capacity.csv?region=Sacramento"),
-            "period,region,committed,booked,free,utilization");
+            "period,region,committed,booked,free,utilization,demand,gap");
         Assert.All(sacramento, r => Assert.Equal("Sacramento", r[1]));
         (await api.Get($"/api/programs/{programId}/capacity.csv?by=month")).ExpectValidation("by");
         (await api.Get("/api/programs/nope/capacity.csv")).ExpectProblem(HttpStatusCode.NotFound, "not-found");

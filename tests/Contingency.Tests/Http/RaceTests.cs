@@ -19,19 +19,11 @@ public sealed class RaceTests(ContingencyApp app) : IClassFixture<ContingencyApp
         return await query(scope.ServiceProvider.GetRequiredService<ContingencyDb>());
     }
 
-    private static async Task<Response[]> AllAtOnce(int count, Func<int, Task<Response>> request)
-    {
-        using var gate = new SemaphoreSlim(0);
-        var tasks = Enumerable.Range(0, count).Select(async i => { await gate.WaitAsync(); return await request(i); }).ToArray();
-        gate.Release(count);
-        return await Task.WhenAll(tasks);
-    }
-
     [Fact]
     public async Task Concurrent_bookings_of_one_slot_give_one_booking()
     {
         var (_, providerId, _) = await api.Scenario();
-        var responses = await AllAtOnce(Clients, i =>
+        var responses = await Concurrently.AllAtOnce(Clients, i =>
             app.Api().Post("/api/appointments", Api.BookingBody(providerId, "2027-03-09T11:00:00-08:00", memberRef: $"M-{i}")));
 
         Assert.Single(responses, r => r.Status == HttpStatusCode.Created);
@@ -50,7 +42,7 @@ public sealed class RaceTests(ContingencyApp app) : IClassFixture<ContingencyApp
             for (var hour = 9; hour <= 13; hour++)
                 originals.Add((await api.Book(Api.BookingBody(providerId, $"{day}T{hour:00}:00:00-07:00", memberRef: $"M-{day}-{hour}"))).Id());
 
-        var responses = await AllAtOnce(originals.Count, i =>
+        var responses = await Concurrently.AllAtOnce(originals.Count, i =>
             app.Api().Post($"/api/appointments/{originals[i]}/reschedule", new { providerId, start = "2027-03-26T14:00:00-07:00" }));
 
         var winner = Assert.Single(responses, r => r.Status == HttpStatusCode.Created);
@@ -67,7 +59,7 @@ public sealed class RaceTests(ContingencyApp app) : IClassFixture<ContingencyApp
     {
         var (_, providerId, _) = await api.Scenario();
         var appointment = await api.Book(Api.BookingBody(providerId, "2027-03-10T09:00:00-08:00"));
-        var responses = await AllAtOnce(20, i =>
+        var responses = await Concurrently.AllAtOnce(20, i =>
             app.Api().Post($"/api/appointments/{appointment.Id()}/cancel", new { reason = "x", initiatedBy = "member" }));
         Assert.Single(responses, r => r.Status == HttpStatusCode.OK);
         Assert.All(responses.Where(r => r.Status != HttpStatusCode.OK), r => r.ExpectProblem(HttpStatusCode.Conflict, "invalid-transition"));
@@ -78,7 +70,7 @@ public sealed class RaceTests(ContingencyApp app) : IClassFixture<ContingencyApp
     {
         var (_, providerId, _) = await api.Scenario();
         var body = Api.BookingBody(providerId, "2027-03-11T09:00:00-08:00");
-        var responses = await AllAtOnce(20, _ => app.Api().Post("/api/appointments", body, idempotencyKey: "same-retry"));
+        var responses = await Concurrently.AllAtOnce(20, _ => app.Api().Post("/api/appointments", body, idempotencyKey: "same-retry"));
         Assert.All(responses, r => r.Expect(HttpStatusCode.Created));
         Assert.Single(responses.Select(r => r.Body.Id()).Distinct());
         Assert.Equal(1, await InDb(db => db.Appointments.CountAsync(a => a.ProviderId == providerId)));
@@ -88,7 +80,7 @@ public sealed class RaceTests(ContingencyApp app) : IClassFixture<ContingencyApp
     public async Task Concurrent_enrollments_of_one_npi_enroll_once()
     {
         var npi = Api.NewNpi();
-        var responses = await AllAtOnce(20, _ => app.Api().Post("/api/providers", Api.ProviderBody(npi: npi)));
+        var responses = await Concurrently.AllAtOnce(20, _ => app.Api().Post("/api/providers", Api.ProviderBody(npi: npi)));
         Assert.Single(responses, r => r.Status == HttpStatusCode.Created);
         Assert.All(responses.Where(r => r.Status != HttpStatusCode.Created), r => r.ExpectProblem(HttpStatusCode.Conflict, "duplicate-npi"));
     }
@@ -98,7 +90,7 @@ public sealed class RaceTests(ContingencyApp app) : IClassFixture<ContingencyApp
     {
         var program = await api.CreateProgram();
         var provider = await api.Enroll();
-        var responses = await AllAtOnce(20, _ => app.Api().Post($"/api/programs/{program.Id()}/commitments", Api.CommitmentBody(provider.Id())));
+        var responses = await Concurrently.AllAtOnce(20, _ => app.Api().Post($"/api/programs/{program.Id()}/commitments", Api.CommitmentBody(provider.Id())));
         Assert.Single(responses, r => r.Status == HttpStatusCode.Created);
         Assert.All(responses.Where(r => r.Status != HttpStatusCode.Created), r => r.ExpectProblem(HttpStatusCode.Conflict, "already-committed"));
     }
@@ -108,7 +100,7 @@ public sealed class RaceTests(ContingencyApp app) : IClassFixture<ContingencyApp
     {
         var (_, providerId, commitmentId) = await api.Scenario();
         await api.Book(Api.BookingBody(providerId, "2027-03-22T09:00:00-07:00"));
-        var responses = await AllAtOnce(10, _ =>
+        var responses = await Concurrently.AllAtOnce(10, _ =>
             app.Api().Post($"/api/commitments/{commitmentId}/withdraw", new { effectiveOn = "2027-03-15", reason = "leaving" }));
 
         Assert.Single(responses, r => r.Status == HttpStatusCode.OK);

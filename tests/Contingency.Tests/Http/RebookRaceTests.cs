@@ -18,14 +18,6 @@ public sealed class RebookRaceTests(ContingencyApp app) : IClassFixture<Continge
         return await query(scope.ServiceProvider.GetRequiredService<ContingencyDb>());
     }
 
-    private static async Task<Response[]> AllAtOnce(int count, Func<int, Task<Response>> request)
-    {
-        using var gate = new SemaphoreSlim(0);
-        var tasks = Enumerable.Range(0, count).Select(async i => { await gate.WaitAsync(); return await request(i); }).ToArray();
-        gate.Release(count);
-        return await Task.WhenAll(tasks);
-    }
-
     /// <summary>
     /// A withdrawal that displaces <paramref name="members"/> appointments, and another provider of the region to
     /// rebook with, whose slots from 2027-03-01 come before any the leaving provider (from 2027-03-08) keeps.
@@ -53,7 +45,7 @@ public sealed class RebookRaceTests(ContingencyApp app) : IClassFixture<Continge
         Assert.Equal(otherId, suggestion.Str("providerId"));
         var start = suggestion.Str("start");
 
-        var responses = await AllAtOnce(30, i => i == 15
+        var responses = await Concurrently.AllAtOnce(30, i => i == 15
             ? app.Api().Post($"/api/appointments/{displaced[0]}/rebook", new { providerId = otherId, start })
             : app.Api().Post("/api/appointments", Api.BookingBody(otherId, start, memberRef: $"M-other-{i}")));
 
@@ -71,7 +63,7 @@ public sealed class RebookRaceTests(ContingencyApp app) : IClassFixture<Continge
     public async Task Concurrent_rebookings_of_one_displaced_appointment_book_it_once()
     {
         var (_, otherId, displaced) = await Displaced(1);
-        var responses = await AllAtOnce(12, i =>
+        var responses = await Concurrently.AllAtOnce(12, i =>
             app.Api().Post($"/api/appointments/{displaced[0]}/rebook", new { providerId = otherId, start = $"2027-03-{8 + i / 6:00}T{9 + i % 6:00}:00:00-08:00" }));
 
         var winner = Assert.Single(responses, r => r.Status == HttpStatusCode.Created);
@@ -85,7 +77,7 @@ public sealed class RebookRaceTests(ContingencyApp app) : IClassFixture<Continge
     public async Task Members_rebooked_at_once_onto_one_slot_give_it_to_one()
     {
         var (_, otherId, displaced) = await Displaced(8);
-        var responses = await AllAtOnce(displaced.Count, i =>
+        var responses = await Concurrently.AllAtOnce(displaced.Count, i =>
             app.Api().Post($"/api/appointments/{displaced[i]}/rebook", new { providerId = otherId, start = "2027-03-09T09:00:00-08:00" }));
 
         var winner = Assert.Single(responses, r => r.Status == HttpStatusCode.Created);

@@ -25,7 +25,9 @@ CultureInfo.CurrentCulture = CultureInfo.CurrentUICulture = CultureInfo.Invarian
 var isTokenCommand = args.FirstOrDefault() == TokenCommand.Name;
 // `migrate`: apply the migrations and exit, for a release step that runs before the nodes start.
 var isMigrateCommand = args.FirstOrDefault() == "migrate";
-if (isMigrateCommand) args = args[1..];
+// `seed-demo`: fill an empty database with the demo program and exit.
+var isSeedCommand = args.FirstOrDefault() == SeedDemo.Name;
+if (isMigrateCommand || isSeedCommand) args = args[1..];
 // The token command reads the configuration the service would (appsettings, environment, and
 // --Key=Value arguments), so it finds the same key; its own options are not configuration.
 var builder = WebApplication.CreateBuilder(isTokenCommand ? TokenCommand.ConfigurationArguments(args[1..]) : args);
@@ -39,6 +41,8 @@ if ((Database.UnsupportedProvider(builder.Configuration) ?? Database.MigrateOnSt
     return 2;
 }
 
+// The seed sends thousands of commands; its output is the summary, not a log line per command.
+if (isSeedCommand) builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning")]);
 builder.AddContingencyRedaction();
 builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddContingencyDatabase();
@@ -81,6 +85,8 @@ if (isMigrateCommand)
     Console.WriteLine("contingency: the database is up to date.");
     return 0;
 }
+if (isSeedCommand)
+    return await SeedDemo.RunAsync(app.Services, app.Configuration, Console.Out, Console.Error);
 if (Authentication.ConfigurationProblem(app.Configuration, app.Environment) is { } authProblem)
 {
     Console.Error.WriteLine($"contingency: {authProblem}");

@@ -77,7 +77,13 @@ public sealed partial class PaymentTriggers(ISchedulerFactory schedulers, TimePr
         try
         {
             var scheduler = await schedulers.GetScheduler(ct);
-            await scheduler.TriggerJob(JobKeyOf(programId), new JobDataMap(), ct);
+            var job = JobKeyOf(programId);
+            // A run already waiting to fire (asked for by an earlier write, or a missed moment) starts
+            // after this write committed and releases what it made due: one waiting run is enough. Without
+            // this, a burst of writes with the scheduler stopped (seed-demo) queued a run per write.
+            var now = clock.GetUtcNow();
+            if ((await scheduler.GetTriggersOfJob(job, ct)).Any(t => t.NextFireTimeUtc is { } at && at <= now)) return;
+            await scheduler.TriggerJob(job, new JobDataMap(), ct);
         }
         catch (SchedulerException e)
         {

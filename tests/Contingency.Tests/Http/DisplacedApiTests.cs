@@ -67,6 +67,23 @@ public sealed class DisplacedApiTests(ContingencyApp app) : IClassFixture<Contin
     }
 
     [Fact]
+    public async Task A_deactivated_provider_s_slots_are_never_suggested_even_before_its_date()
+    {
+        var world = await Displacement();
+        // Deactivated from a later date: its commitment keeps its days until then, but it takes no booking.
+        (await api.Post($"/api/providers/{world.Video}/deactivate", new { effectiveOn = "2027-04-20", reason = "left the program" }))
+            .Expect(HttpStatusCode.OK);
+
+        var list = (await api.Get($"/api/programs/{world.ProgramId}/displaced")).Expect(HttpStatusCode.OK).EnumerateArray().ToList();
+        var suggestions = list.SelectMany(Suggestions).ToList();
+        Assert.NotEmpty(suggestions);
+        Assert.DoesNotContain(suggestions, s => s.ProviderId == world.Video);
+        // What is suggested can be booked: the first suggestion rebooks.
+        var (providerId, start, _) = Suggestions(list[0])[0];
+        (await api.Post($"/api/appointments/{list[0].Str("appointmentId")}/rebook", new { providerId, start })).Expect(HttpStatusCode.Created);
+    }
+
+    [Fact]
     public async Task Rebooking_links_both_ways_and_leaves_the_worklist()
     {
         var world = await Displacement();

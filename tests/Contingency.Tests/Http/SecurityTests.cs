@@ -54,7 +54,7 @@ public sealed class SecurityTests(ContingencyApp app, ITestOutputHelper output) 
         ["getCompliance"] = [Capacity],
         ["listProviderPayments"] = [Finance, Provider],
         ["listProgramPayments"] = [Finance, Provider],
-        ["exportPayments"] = [Finance, Provider],
+        ["exportPayments"] = [Finance, Capacity, Provider],
         ["listPaymentBatches"] = [Finance],
         ["runPayments"] = [Finance],
         ["getPaymentBatch"] = [Finance],

@@ -40,6 +40,21 @@ public sealed class RosterImportTests(ContingencyApp app) : IClassFixture<Contin
     }
 
     [Fact]
+    public async Task A_row_short_of_fields_is_an_invalid_row_not_a_failure()
+    {
+        var npis = new[] { Api.NewNpi(), Api.NewNpi() };
+        // The second row stops after the email: region, modalities and languages are missing.
+        var csv = $"{Header}\r\n{Row(npis[0])}\r\nLee Ortiz,{npis[1]},LCSW,LCS 9,lo@example.org\r\n";
+        var report = (await Import(api, csv)).Expect(HttpStatusCode.OK);
+
+        Assert.Equal((1, 0, 1), (report.Int("created"), report.Int("duplicates"), report.Int("invalid")));
+        var shortRow = report.GetProperty("rows").EnumerateArray().Single(r => r.Str("status") == "invalid");
+        Assert.Equal(3, shortRow.Int("line"));
+        Assert.True(shortRow.GetProperty("errors").TryGetProperty("region", out _), shortRow.ToString());
+        Assert.Equal(1, await Enrolled(npis));
+    }
+
+    [Fact]
     public async Task Enrolls_every_valid_row()
     {
         var npis = Enumerable.Range(0, 3).Select(_ => Api.NewNpi()).ToArray();

@@ -37,6 +37,41 @@ public sealed class ComplianceApiTests(ContingencyApp app) : IClassFixture<Conti
         Assert.Equal((twoLate.Id(), 2), (late[1].Str("appointmentId"), late[1].Int("businessDaysLate")));
     }
 
+    public static TheoryData<string, string, string[], string, string, int?> FollowUpCases => new()
+    {
+        // why, previous visit, program holidays, follow-up start (local), due by, business days late (null: within the standard)
+        { "a Friday visit: due two Fridays on, met on the day", "2027-03-05", [], "2027-03-19T09:00:00-07:00", "2027-03-19", null },
+        { "the Monday after the due date: one business day late", "2027-03-05", [], "2027-03-22T09:00:00-07:00", "2027-03-19", 1 },
+        { "a holiday in the ten days moves the due date on: met", "2027-03-05", ["2027-03-08"], "2027-03-22T09:00:00-07:00", "2027-03-22", null },
+        { "a Saturday visit: counting starts on Monday", "2027-03-06", [], "2027-03-19T09:00:00-07:00", "2027-03-19", null },
+        { "a holiday after the due date is not a late day", "2027-03-05", ["2027-03-23"], "2027-03-24T09:00:00-07:00", "2027-03-19", 2 },
+        { "a visit before the program, the follow-up across the spring-forward weekend", "2027-02-25", [], "2027-03-15T10:00:00-07:00", "2027-03-11", 2 },
+        { "a week early: met", "2027-03-10", [], "2027-03-17T09:00:00-07:00", "2027-03-24", null },
+    };
+
+    [Theory]
+    [MemberData(nameof(FollowUpCases))]
+    public async Task A_follow_up_against_the_standard(string why, string previousVisitOn, string[] holidays, string start, string dueBy, int? late)
+    {
+        var program = await api.CreateProgram(Api.ProgramBody(holidays: holidays));
+        var provider = await api.Enroll();
+        await api.Commit(program.Id(), Api.CommitmentBody(provider.Id()));
+        var booked = await api.Book(Api.BookingBody(provider.Id(), start, kind: "follow-up", previousVisitOn: previousVisitOn));
+        Assert.True((dueBy, late is null) == (booked.Str("followUpDueBy"), booked.GetProperty("timelyAccessMet").GetBoolean()), why);
+
+        var report = (await api.Get($"/api/programs/{program.Id()}/compliance")).Expect(HttpStatusCode.OK);
+        Assert.True((1, late is null ? 1 : 0) == (report.Int("followUps"), report.Int("withinStandard")), why);
+        var listed = report.GetProperty("late").EnumerateArray().ToList();
+        if (late is null)
+        {
+            Assert.True(listed.Count == 0, why);
+            return;
+        }
+        var entry = Assert.Single(listed);
+        Assert.True((booked.Id(), dueBy, start, late.Value) == (entry.Str("appointmentId"), entry.Str("dueBy"), entry.Str("start"), entry.Int("businessDaysLate")),
+            $"{why}: {entry}");
+    }
+
     [Fact]
     public async Task With_no_follow_ups_the_rate_is_null()
     {

@@ -99,14 +99,44 @@ public static class SeedDemo
             var db = scope.ServiceProvider.GetRequiredService<ContingencyDb>();
             if (await db.Programs.AsNoTracking().AnyAsync(ct))
             {
-                error.WriteLine("contingency: the database already holds a program; seed-demo fills an empty database only.");
+                error.WriteLine("contingency: the database already holds a program; seed-demo fills an empty database only " +
+                    "(to seed again, start from a fresh database).");
                 return 2;
             }
         }
 
-        var summary = await new Seeder(services, services.GetRequiredService<TimeProvider>(), ct).RunAsync();
-        output.WriteLine(summary);
-        return 0;
+        // Each step is one of the service's own commands, committed as it goes: a seed stopped part-way
+        // leaves part of a demo, which the check above then refuses, so the way on is a fresh database.
+        try
+        {
+            var summary = await new Seeder(services, services.GetRequiredService<TimeProvider>(), ct).RunAsync();
+            output.WriteLine(summary);
+            return 0;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            error.WriteLine($"contingency: seed-demo stopped part-way ({e.GetType().Name}: {e.Message.ReplaceLineEndings(" ")}); " +
+                "the database holds part of a demo, which a new run refuses: start again from a fresh database.");
+            return 1;
+        }
+    }
+
+    /// <summary>The demo program's payment moment: Fridays at 17:00, as in 2022.</summary>
+    public static readonly TimeOnly PaymentTime = new(17, 0);
+
+    /// <summary>
+    /// When the demo program and its commitments start, for the program's local time now. From Friday 17:00
+    /// to Sunday the program starts next Monday, whose first advances are then due already; Monday to Friday
+    /// before 17:00 they would not be, so the program started this Monday, is already running (as a program
+    /// may be) and its commitments start today: the advances of the week under way, due last Friday, are
+    /// released by the seed's payment run either way.
+    /// </summary>
+    public static (DateOnly Program, DateOnly Commitments) StartDates(DateTime localNow)
+    {
+        var today = DateOnly.FromDateTime(localNow);
+        var next = NextMonday(today);
+        if (localNow >= next.AddDays(-3).ToDateTime(PaymentTime)) return (next, next);
+        return (next.AddDays(-7), today);
     }
 
     /// <summary>
@@ -172,11 +202,11 @@ public static class SeedDemo
 
         public async Task<string> RunAsync()
         {
-            var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(clock.GetUtcNow(), TimeZoneInfo.FindSystemTimeZoneById(TimeZone)).DateTime);
-            var startsOn = NextMonday(today);
+            var now = clock.GetUtcNow();
+            var (startsOn, commitmentsStartOn) = StartDates(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(TimeZone)).DateTime);
             var endsOn = startsOn.AddDays(7 * Weeks - 1);
             var program = await Send(new CreateProgram(ProgramName, TimeZone, startsOn, Weeks, 60, Holidays(startsOn, endsOn),
-                new RatesBody(150m, 40m, 1000m, "USD"), new PaymentMomentBody(DayOfWeek.Friday, new TimeOnly(17, 0))));
+                new RatesBody(150m, 40m, 1000m, "USD"), new PaymentMomentBody(DayOfWeek.Friday, PaymentTime)));
 
             // The roster, region by region.
             var roster = new List<(ProviderView Provider, CommitmentView Commitment)>();
@@ -186,22 +216,23 @@ public static class SeedDemo
                 for (var i = 0; i < count; i++)
                 {
                     var provider = await Send(NewProvider(region));
-                    var commitment = await Send(NewCommitment(program, provider));
+                    var commitment = await Send(NewCommitment(program, provider, commitmentsStartOn));
                     roster.Add((provider, commitment));
                     committedPerWeek[region] = committedPerWeek.GetValueOrDefault(region) + commitment.SlotsPerDay * commitment.Weekdays.Count;
                 }
             }
 
             // One Oakland therapist withdraws from the second week on: book their weeks well first, so members are displaced.
-            var leaving = roster.First(r => r.Provider.Region == "Oakland" && r.Commitment.Weekdays.Count >= 4 && r.Commitment.StartsOn == startsOn);
+            var leaving = roster.First(r => r.Provider.Region == "Oakland" && r.Commitment.Weekdays.Count >= 4 && r.Commitment.StartsOn == commitmentsStartOn);
 
-            // Bookings over the first three weeks: the first fuller than the ones after.
+            // Bookings over the first three weeks, from an hour on (the seed takes a minute or two): the first
+            // week fuller than the ones after.
             var booked = 0;
             foreach (var (provider, commitment) in roster)
             {
                 var slots = await Ask(new ProviderSlots(provider.Id, startsOn, startsOn.AddDays(20)));
                 var earlier = new List<(string Member, DateOnly On)>();
-                foreach (var slot in slots.Where(s => s.Status == SlotStatus.Free))
+                foreach (var slot in slots.Where(s => s.Status == SlotStatus.Free && s.Start > now.AddHours(1)))
                 {
                     var date = DateOnly.FromDateTime(slot.Start.DateTime);
                     var week = (date.DayNumber - startsOn.DayNumber) / 7;
@@ -231,7 +262,7 @@ public static class SeedDemo
             var totalSlots = roster.Sum(r => r.Commitment.TotalSlots);
             var payments = run.Released > 0
                 ? string.Create(CultureInfo.InvariantCulture, $"a payment run released {run.Released} payments ({run.Amount:0.00} USD) in batch {run.BatchId}")
-                : "no payment was due yet, so none was released (the first advances fall due the Friday before the program starts)";
+                : "a payment run that found nothing due";
             return string.Create(CultureInfo.InvariantCulture,
                 $"contingency: seeded '{program.Name}' (id {program.Id}, {program.StartsOn:yyyy-MM-dd} to {program.EndsOn:yyyy-MM-dd}, {program.TimeZone}): " +
                 $"{roster.Count} providers in {Regions.Length} regions, {roster.Count} commitments ({totalSlots} slots), " +
@@ -273,17 +304,18 @@ public static class SeedDemo
             }
         }
 
-        private Commit NewCommitment(ProgramView program, ProviderView provider)
+        private Commit NewCommitment(ProgramView program, ProviderView provider, DateOnly from)
         {
             var days = Weighted(WeekPatterns.Select(p => (p.Days, p.Weight)));
             var slotsPerDay = random.Next(4, 9);
             // Evening therapists see members after their own practice's day.
             var firstSlot = random.NextDouble() < 0.15 ? new TimeOnly(16, 0) : new TimeOnly(random.Next(8, 11), 0);
             if (firstSlot.Hour == 16) slotsPerDay = Math.Min(slotsPerDay, 5);
-            // Most start with the program; some a week later, for the rest of it.
+            // Most start with the program (or today, in a program already running: a week less, to end inside
+            // it); some a week later, for the rest of it.
             var late = random.NextDouble() < 0.1;
-            var startsOn = late ? program.StartsOn.AddDays(7) : program.StartsOn;
-            var weeks = late ? Weeks - 1 : Weeks;
+            var startsOn = late ? program.StartsOn.AddDays(7) : from;
+            var weeks = late || from != program.StartsOn ? Weeks - 1 : Weeks;
             // A few take a few days off in the middle.
             List<DateOnly>? excluded = random.NextDouble() < 0.08
                 ? [.. Enumerable.Range(0, 5).Select(d => program.StartsOn.AddDays(28 + d))]

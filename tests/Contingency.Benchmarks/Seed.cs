@@ -39,7 +39,17 @@ public static class Seed
     /// </summary>
     public static async Task EnsureAsync()
     {
-        if (await BenchDatabase.MarkerAsync() is { } marker && marker.StartsWith(Version + ":", StringComparison.Ordinal)) return;
+        if (await BenchDatabase.MarkerAsync() is { } marker && marker.StartsWith(Version + ":", StringComparison.Ordinal))
+        {
+            // A data set seeded before the latest migrations gets them, as a release's migrate command would.
+            await using var seeded = new ContingencyDb(BenchDatabase.Options(BenchDatabase.Unpooled(BenchDatabase.Seeded)));
+            if ((await seeded.Database.GetPendingMigrationsAsync()).Any())
+            {
+                await seeded.Database.MigrateAsync();
+                await BenchDatabase.Provider.AfterMigrationsAsync(seeded, CancellationToken.None);
+            }
+            return;
+        }
         await BenchDatabase.CreateEmptySeededAsync();
         var clock = Stopwatch.StartNew();
         var connectionString = BenchDatabase.Unpooled(BenchDatabase.Seeded);

@@ -58,6 +58,20 @@ public sealed class ProviderCorrectionsTests(ContingencyApp app) : IClassFixture
     }
 
     [Theory]
+    [InlineData("application/merge-patch+json", HttpStatusCode.OK, null)]
+    [InlineData("application/json; charset=utf-8", HttpStatusCode.OK, null)]
+    [InlineData("text/plain", HttpStatusCode.UnsupportedMediaType, "unsupported-media-type")]
+    public async Task A_correction_is_json_or_a_json_merge_patch(string contentType, HttpStatusCode status, string? code)
+    {
+        var provider = await api.Enroll();
+        using var content = new StringContent("""{ "name": "Leslie Hansen-Ortiz" }""");
+        content.Headers.ContentType = System.Net.Http.Headers.MediaTypeHeaderValue.Parse(contentType);
+        var response = await Response.Of(await api.Http.PatchAsync($"/api/providers/{provider.Id()}", content));
+        if (code is null) Assert.Equal("Leslie Hansen-Ortiz", response.Expect(status).Str("name"));
+        else response.ExpectProblem(status, code);
+    }
+
+    [Theory]
     [InlineData("npi", null)]
     [InlineData("region", "Fresno")]
     [InlineData("licenseType", "LCSW")]

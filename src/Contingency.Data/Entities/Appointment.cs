@@ -32,8 +32,6 @@ public sealed class Appointment
         if (kind is not (Intake or FollowUp)) throw new InvalidFieldException("kind", "kind is intake or follow-up.");
         if (modality is not null && !Vocabulary.Modalities.Contains(modality))
             throw new InvalidFieldException("modality", $"modality is one of {string.Join(", ", Vocabulary.Modalities)}.");
-        if (provider.Status != Provider.Active)
-            throw new UnprocessableException(ErrorCodes.ProviderInactive, $"Provider '{provider.Id}' is {provider.Status}.");
         if (modality is not null && !provider.Modalities.Contains(modality))
             throw new UnprocessableException(ErrorCodes.ModalityNotOffered, $"Provider '{provider.Id}' does not offer {modality} sessions.");
 

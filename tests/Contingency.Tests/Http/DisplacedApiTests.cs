@@ -67,20 +67,64 @@ public sealed class DisplacedApiTests(ContingencyApp app) : IClassFixture<Contin
     }
 
     [Fact]
-    public async Task A_deactivated_provider_s_slots_are_never_suggested_even_before_its_date()
+    public async Task A_deactivated_provider_s_days_before_its_date_are_suggested_and_rebook_and_none_after()
     {
         var world = await Displacement();
-        // Deactivated from a later date: its commitment keeps its days until then, but it takes no booking.
-        (await api.Post($"/api/providers/{world.Video}/deactivate", new { effectiveOn = "2027-04-20", reason = "left the program" }))
+        // Deactivated from 2027-03-03: its commitment keeps 2027-03-01 and 03-02, committed and paid for.
+        (await api.Post($"/api/providers/{world.Video}/deactivate", new { effectiveOn = "2027-03-03", reason = "left the program" }))
             .Expect(HttpStatusCode.OK);
 
         var list = (await api.Get($"/api/programs/{world.ProgramId}/displaced")).Expect(HttpStatusCode.OK).EnumerateArray().ToList();
-        var suggestions = list.SelectMany(Suggestions).ToList();
-        Assert.NotEmpty(suggestions);
-        Assert.DoesNotContain(suggestions, s => s.ProviderId == world.Video);
-        // What is suggested can be booked: the first suggestion rebooks.
+        Assert.Equal(
+            [(world.Video, "2027-03-01T09:00:00-08:00", true), (world.Video, "2027-03-01T10:00:00-08:00", true), (world.Video, "2027-03-02T09:00:00-08:00", true)],
+            Suggestions(list[0]));
+        // The intake: the video provider's last slot before the date, then the leaving provider's days before its own withdrawal.
+        Assert.Equal(
+            [(world.Video, "2027-03-02T10:00:00-08:00", null), (world.Leaving, "2027-03-08T09:00:00-08:00", null), (world.Leaving, "2027-03-08T10:00:00-08:00", null)],
+            Suggestions(list[1]));
         var (providerId, start, _) = Suggestions(list[0])[0];
         (await api.Post($"/api/appointments/{list[0].Str("appointmentId")}/rebook", new { providerId, start })).Expect(HttpStatusCode.Created);
+        (await api.Post($"/api/appointments/{world.Intake}/rebook", new { providerId = world.Video, start = "2027-03-03T09:00:00-08:00" }))
+            .ExpectProblem(HttpStatusCode.UnprocessableEntity, "not-a-committed-slot");
+    }
+
+    [Fact]
+    public async Task Members_of_one_region_asking_different_modalities_share_no_suggestion_and_a_follow_up_s_come_after_its_previous_visit()
+    {
+        var program = await api.CreateProgram();
+        var leaving = await api.Enroll(Api.ProviderBody(region: "Fresno", modalities: ["video", "in-person"]));
+        var staying = await api.Enroll(Api.ProviderBody(region: "Fresno", modalities: ["video", "in-person"]));
+        var leavingCommitment = await api.Commit(program.Id(), Api.CommitmentBody(leaving.Id()));
+        await api.Commit(program.Id(), Api.CommitmentBody(staying.Id(), slotsPerDay: 2));
+        // Any modality, video, in-person, and a follow-up whose previous visit was 2027-03-02 (due 2027-03-16, like the
+        // first; earlier in the day): booked most urgent last.
+        var booked = new[]
+        {
+            await api.Book(Api.BookingBody(leaving.Id(), "2027-03-16T09:00:00-07:00", memberRef: "M-any", modality: null)),
+            await api.Book(Api.BookingBody(leaving.Id(), "2027-03-17T09:00:00-07:00", memberRef: "M-video", modality: "video")),
+            await api.Book(Api.BookingBody(leaving.Id(), "2027-03-18T09:00:00-07:00", memberRef: "M-in-person", modality: "in-person")),
+            await api.Book(Api.BookingBody(leaving.Id(), "2027-03-15T09:00:00-07:00", memberRef: "M-follow-up", kind: "follow-up",
+                previousVisitOn: "2027-03-02")),
+        };
+        (await api.Post($"/api/commitments/{leavingCommitment.Id()}/withdraw", new { effectiveOn = "2027-03-15", reason = "left" })).Expect(HttpStatusCode.OK);
+
+        var list = (await api.Get($"/api/programs/{program.Id()}/displaced")).Expect(HttpStatusCode.OK).EnumerateArray().ToList();
+        Assert.Equal(booked.Select(b => b.Id()).OrderBy(id => id), list.Select(i => i.Str("appointmentId")).OrderBy(id => id));
+        var all = list.SelectMany(Suggestions).ToList();
+        Assert.Equal(12, all.Count);
+        Assert.Equal(all.Count, all.Select(s => (s.ProviderId, s.Start)).Distinct().Count());
+        // The follow-up is the most urgent, and gets the earliest slots after its previous visit.
+        var followUp = list.Single(i => i.Str("memberRef") == "M-follow-up");
+        Assert.Equal(list[0].Str("appointmentId"), followUp.Str("appointmentId"));
+        // Both providers have slots on 2027-03-03 (the leaving one until its withdrawal's date).
+        Assert.Equal(["2027-03-03T09:00:00-08:00", "2027-03-03T09:00:00-08:00", "2027-03-03T10:00:00-08:00"], Suggestions(followUp).Select(s => s.Start));
+        // The others take the earliest left, from 2027-03-01 on; every suggestion rebooks.
+        Assert.Equal("2027-03-01T09:00:00-08:00", Suggestions(list[1])[0].Start);
+        foreach (var item in list)
+        {
+            var (providerId, start, _) = Suggestions(item)[^1];
+            (await api.Post($"/api/appointments/{item.Str("appointmentId")}/rebook", new { providerId, start })).Expect(HttpStatusCode.Created);
+        }
     }
 
     [Fact]

@@ -25,7 +25,7 @@ public static class BookingEndpoints
             .AcceptsIdempotencyKey()
             .ProducesErrors(404, "not-found") // an unknown provider: no id in the path says so
             .ProducesErrors(409, "slot-taken")
-            .ProducesErrors(422, "not-a-committed-slot", "in-the-past", "modality-not-offered", "provider-inactive", "idempotency-key-reused");
+            .ProducesErrors(422, "not-a-committed-slot", "in-the-past", "modality-not-offered", "idempotency-key-reused");
 
         group.MapGet("/", async Task<Ok<Paged<AppointmentView>>> (string? programId, string? providerId, string? memberRef, string? status,
                 QueryDate? from, QueryDate? to, int? page, int? pageSize, ISender sender, CancellationToken ct) =>
@@ -65,7 +65,7 @@ public static class BookingEndpoints
             .Allow(Roles.Scheduling)
             .RateLimitedPerCaller()
             .ProducesErrors(409, "slot-taken", "invalid-transition")
-            .ProducesErrors(422, "not-a-committed-slot", "in-the-past", "modality-not-offered", "provider-inactive");
+            .ProducesErrors(422, "not-a-committed-slot", "in-the-past", "modality-not-offered");
 
         return group;
     }

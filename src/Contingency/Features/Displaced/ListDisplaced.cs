@@ -21,8 +21,9 @@ public sealed record ListDisplaced(string ProgramId) : IQuery<IReadOnlyList<Disp
 /// The displaced appointments of a program not yet rebooked, most urgent first: a follow-up by its due
 /// date, an intake by the date it had, then by start. Each gets up to three free slots in its region
 /// offering its modality (any modality when it named none), earliest first, so a follow-up's fall within
-/// its due date whenever any such slot is free. The list is a plan that can be worked top to bottom:
-/// no slot is suggested to two members, and the more urgent choose first.
+/// its due date whenever any such slot is free, and a follow-up's after its previous visit (a slot the
+/// rebooking would refuse is never offered). The list is a plan that can be worked top to bottom: no
+/// slot is suggested to two members, and the more urgent choose first.
 /// </summary>
 public sealed class ListDisplacedHandler(ContingencyDb db, TimeProvider clock) : IQueryHandler<ListDisplaced, IReadOnlyList<DisplacedView>>
 {
@@ -47,27 +48,24 @@ public sealed class ListDisplacedHandler(ContingencyDb db, TimeProvider clock) :
             ? await FreeSlotWalk.SourcesAsync(db, program.Id, from, program.EndsOn, null, ct)
             : [];
 
-        // One walk per region and modality asked for, long enough to give everyone in it three slots.
-        var suggested = new Dictionary<string, List<FreeSlot>>();
-        foreach (var group in displaced.GroupBy(a => (a.Region, a.Modality)))
+        // One walk per region, earliest slot first: each slot goes to the most urgent member of the region
+        // who can take it (the modality offered, a follow-up's slot after its previous visit, as booking
+        // requires) and still lacks suggestions. So each member gets the earliest slots that nobody more
+        // urgent took, and no slot goes to two members, whatever modalities they asked for.
+        var suggested = displaced.ToDictionary(a => a.Id, _ => new List<FreeSlot>());
+        foreach (var region in displaced.GroupBy(a => a.Region))
         {
-            var offering = sources
-                .Where(s => s.Region == group.Key.Region && (group.Key.Modality is null || s.Modalities.Contains(group.Key.Modality)))
-                .ToList();
-            var pool = new List<FreeSlot>();
-            var wanted = SuggestionsEach * group.Count();
-            if (offering.Count > 0)
-                await foreach (var free in FreeSlotWalk.FromAsync(db, calendar, offering, from, program.EndsOn, now, ct))
-                {
-                    pool.Add(free);
-                    if (pool.Count == wanted) break;
-                }
-            // The group is already in order of urgency; each takes the earliest slots nobody before it took.
-            var next = 0;
-            foreach (var appointment in group)
+            var offering = sources.Where(s => s.Region == region.Key).ToList();
+            // A member no provider of the region can serve gets no suggestion rather than a walk to the program's end.
+            var waiting = region.Where(a => offering.Any(s => Offers(s, a))).ToList();
+            if (waiting.Count == 0) continue;
+            await foreach (var free in FreeSlotWalk.FromAsync(db, calendar, offering, from, program.EndsOn, now, ct))
             {
-                suggested[appointment.Id] = pool.Skip(next).Take(SuggestionsEach).ToList();
-                next += SuggestionsEach;
+                var taker = waiting.FirstOrDefault(a => Offers(free.Source, a) && (a.PreviousVisitOn is not { } visit || free.Slot.Date > visit));
+                if (taker is null) continue;
+                suggested[taker.Id].Add(free);
+                if (suggested[taker.Id].Count == SuggestionsEach) waiting.Remove(taker);
+                if (waiting.Count == 0) break;
             }
         }
 
@@ -78,4 +76,7 @@ public sealed class ListDisplacedHandler(ContingencyDb db, TimeProvider clock) :
                     calendar.Zone.ToLocal(s.Slot.End), a.FollowUpDueBy is { } due ? s.Slot.Date <= due : null)).ToList()))
             .ToList();
     }
+
+    private static bool Offers(SlotSource source, Appointment appointment) =>
+        appointment.Modality is null || source.Modalities.Contains(appointment.Modality);
 }

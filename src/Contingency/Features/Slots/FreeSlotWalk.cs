@@ -50,13 +50,13 @@ public static class FreeSlotWalk
 
     /// <summary>
     /// The program's commitments that have days in the window, of the providers <paramref name="providers"/> keeps.
-    /// An inactive provider's are left out: a deactivated provider takes no booking, whatever days its
-    /// commitment keeps until the deactivation's date, so its slots are never free to offer.
+    /// A deactivated provider's commitments ended the day before the deactivation's date: the days they
+    /// keep until then are committed, paid for and bookable like any other.
     /// </summary>
     public static async Task<List<SlotSource>> SourcesAsync(ContingencyDb db, string programId, DateOnly from, DateOnly to,
         Func<IQueryable<Provider>, IQueryable<Provider>>? providers, CancellationToken ct)
     {
-        var kept = db.Providers.AsNoTracking().Where(p => p.Status == Provider.Active);
+        var kept = db.Providers.AsNoTracking();
         if (providers is not null) kept = providers(kept);
         var rows = await db.Commitments.AsNoTracking()
             .Where(c => c.ProgramId == programId && c.StartsOn <= to && c.EndsOn >= from && c.EndsOn >= c.StartsOn)

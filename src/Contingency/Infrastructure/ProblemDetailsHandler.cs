@@ -40,6 +40,12 @@ public sealed partial class ProblemDetailsHandler(IProblemDetailsService problem
                 problem = Problem(409, ErrorCodes.ConcurrentUpdate,
                     "The record changed while this request was being processed; read it again and retry.");
                 break;
+            case var lost when lost.IsTransientConflict():
+                // The database ended the transaction (deadlock victim, serialization failure, busy
+                // file) in a use case that does not retry: nothing was written, and a retry may pass.
+                problem = Problem(409, ErrorCodes.ConcurrentUpdate,
+                    "The database ended this request's transaction in a race with another; nothing was written. Retry.");
+                break;
             case BadHttpRequestException bad:
                 problem = Unreadable(bad);
                 break;

@@ -32,7 +32,8 @@ public sealed class ListAppointmentsValidator : AbstractValidator<ListAppointmen
 
 /// <summary>
 /// Appointments in the order they were booked (ids are time-ordered), so a booking made while
-/// someone pages lands after the rows already read. Each shape has its index, walked in that order:
+/// someone pages lands after the rows already read, unless it was in flight as a page was read
+/// (README, "Lists and exports"). Each shape has its index, walked in that order:
 /// by program (ProgramId, Id), by provider (ProviderId, Id), by member (MemberRef, Id) on
 /// Appointments, and the primary key when none is given; status and the date window are checked on
 /// the way. A provider sees its own appointments only, whatever it asks for.

@@ -192,6 +192,19 @@ public sealed class SeedDemoOnTheClockTests
             Assert.All(released, p => Assert.True(p.DueAt <= now));
             var scheduled = await db.Payments.Where(p => p.Status == Payment.Scheduled).Select(p => p.DueAt).ToListAsync();
             Assert.All(scheduled, d => Assert.True(d > now));
+
+            // Every displaced member's suggestions can be booked: each rebooks onto its first.
+            var api = app.Api();
+            var displaced = (await api.Get($"/api/programs/{program.Id}/displaced")).Expect(System.Net.HttpStatusCode.OK).EnumerateArray().ToList();
+            Assert.NotEmpty(displaced);
+            var suggested = displaced.SelectMany(d => d.GetProperty("suggestions").EnumerateArray().Select(s => (s.Str("providerId"), s.Str("start")))).ToList();
+            Assert.Equal(suggested.Count, suggested.Distinct().Count());
+            foreach (var item in displaced.Where(d => d.GetProperty("suggestions").GetArrayLength() > 0))
+            {
+                var first = item.GetProperty("suggestions")[0];
+                (await api.Post($"/api/appointments/{item.Str("appointmentId")}/rebook", new { providerId = first.Str("providerId"), start = first.Str("start") }))
+                    .Expect(System.Net.HttpStatusCode.Created);
+            }
         }
         finally
         {

@@ -15,6 +15,7 @@ using Contingency.Infrastructure;
 using Contingency.Infrastructure.Audit;
 using Contingency.Infrastructure.OpenApi;
 using Contingency.Infrastructure.Security;
+using Contingency.Screens;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
@@ -68,6 +69,7 @@ builder.Services.AddContingencyHealth();
 builder.Services.AddContingencyOpenApi();
 builder.Services.AddContingencyAuthentication();
 builder.Services.AddContingencyRateLimits();
+builder.Services.AddContingencyScreens(builder.Configuration);
 
 var app = builder.Build();
 if (isMigrateCommand)
@@ -111,6 +113,7 @@ app.UseAuthentication();
 app.UseAuthorization();
 app.UseCallers();
 app.UseRateLimiter();
+app.UseAntiforgery();
 
 app.MapContingencyOpenApi();
 app.MapHealth();
@@ -123,6 +126,7 @@ app.MapDisplaced();
 app.MapCapacity();
 app.MapPayments();
 app.MapAudit();
+app.MapContingencyScreens();
 app.RequireRolesOnEveryRoute();
 
 app.Run();

@@ -98,17 +98,32 @@ public sealed class SecurityTests(ContingencyApp app, ITestOutputHelper output) 
         });
     }
 
-    /// <summary>Beyond /api too: every endpoint the service maps names its roles, or is one of the few anyone may call.</summary>
+    /// <summary>
+    /// Beyond /api too: every endpoint the service maps names its roles, or is a screen (signed in through
+    /// the screens' scheme; its data comes from the API), or is one of the few anyone may call.
+    /// </summary>
     [Fact]
-    public void Every_endpoint_is_either_role_protected_or_known_to_be_open()
+    public void Every_endpoint_is_either_role_protected_a_signed_in_screen_or_known_to_be_open()
     {
-        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
-        var open = endpoints.Where(e => e.Metadata.GetMetadata<AllowedRoles>() is null).Select(e => e.RoutePattern.RawText!).ToList();
-        Assert.All(open, pattern => Assert.True(
-            pattern is "/health/live" or "/health/ready" or "/openapi/{documentName}.json" || pattern.StartsWith("/scalar", StringComparison.Ordinal),
-            $"{pattern} names no roles and is not one of the open endpoints"));
-        Assert.All(endpoints.Where(e => e.Metadata.GetMetadata<AllowedRoles>() is null),
-            e => Assert.NotNull(e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>()));
+        var endpoints = app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.Metadata.GetMetadata<AllowedRoles>() is null).ToList();
+        var screens = endpoints.Where(e => e.Metadata.GetMetadata<Contingency.Screens.ScreenEndpoint>() is not null).ToList();
+        Assert.Contains(screens, e => e.RoutePattern.RawText == "/");
+        Assert.All(screens.Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is null), e => Assert.Contains(
+            e.Metadata.GetOrderedMetadata<Microsoft.AspNetCore.Authorization.IAuthorizeData>(),
+            a => a.AuthenticationSchemes == Contingency.Screens.ScreenAuthentication.Scheme));
+        // Anonymous screens: the sign-in page alone.
+        Assert.Equal(["/sign-in"], screens.Where(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null)
+            .Select(e => e.RoutePattern.RawText!).Distinct());
+
+        var open = endpoints.Except(screens).ToList();
+        Assert.All(open, e => Assert.True(
+            e.RoutePattern.RawText is "/health/live" or "/health/ready" or "/openapi/{documentName}.json" or "{**path:file}"
+                || e.RoutePattern.RawText!.StartsWith("/scalar", StringComparison.Ordinal)
+                || e.Metadata.GetMetadata<Microsoft.AspNetCore.StaticAssets.StaticAssetDescriptor>() is not null,
+            $"{e.RoutePattern.RawText} names no roles and is not one of the open endpoints"));
+        Assert.All(open, e => Assert.True(e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is not null
+            || e.RoutePattern.RawText == "{**path:file}", e.RoutePattern.RawText));
     }
 
     [Fact]

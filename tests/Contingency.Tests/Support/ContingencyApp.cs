@@ -112,6 +112,9 @@ public sealed class ContingencyApp : WebApplicationFactory<Program>
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Testing");
+        // The screens' assets (FluentUI's, Plotly's, the framework's) from the packages and the project, as
+        // Development serves them, from the manifest the build puts beside the tests.
+        builder.UseStaticWebAssets();
         builder.UseSetting("Database:Provider", TestDatabase.Provider);
         builder.UseSetting("ConnectionStrings:Contingency", ConnectionString);
         // Each test makes its own database, on either provider: the service migrates it as it starts.
@@ -135,6 +138,11 @@ public sealed class ContingencyApp : WebApplicationFactory<Program>
         builder.ConfigureTestServices(services =>
         {
             if (!RealTime) services.AddSingleton<TimeProvider>(Clock);
+            // The screens call the API over HTTP: in memory, through the test server, unless on a real port.
+            if (!OnKestrel)
+                services.AddHttpClient(Contingency.Screens.ScreenApi.ClientName)
+                    .ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler())
+                    .ConfigureHttpClient(client => client.BaseAddress = new Uri("http://localhost/"));
             foreach (var interceptor in Interceptors) services.AddSingleton(interceptor);
             services.AddSingleton<IStartupFilter>(new RecordSentValues(Sent));
             services.PostConfigure<ProblemDetailsOptions>(o =>
@@ -169,6 +177,18 @@ public sealed class ContingencyApp : WebApplicationFactory<Program>
     }
 
     public Api Api() => new(CreateClient());
+
+    /// <summary>Serving on a real loopback port (Kestrel), for a browser; set by <see cref="StartOnKestrel"/>.</summary>
+    public bool OnKestrel { get; private set; }
+
+    /// <summary>Starts the service on a free loopback port; <c>ClientOptions.BaseAddress</c> is its address.</summary>
+    public Uri StartOnKestrel()
+    {
+        OnKestrel = true;
+        UseKestrel(0);
+        StartServer();
+        return ClientOptions.BaseAddress;
+    }
 
     private string GeneratedKeyPath => Path.Combine(Path.GetDirectoryName(Path.GetFullPath(DatabasePath))!, Infrastructure.Security.SigningKey.FileName);
 }

@@ -55,7 +55,8 @@ public static class Authentication
         return services;
     }
 
-    private static void Configure(JwtBearerOptions options, IConfiguration config, IHostEnvironment env, TimeProvider clock)
+    /// <summary>The bearer checks, for the API's scheme and the screens' cookie alike.</summary>
+    public static void Configure(JwtBearerOptions options, IConfiguration config, IHostEnvironment env, TimeProvider clock)
     {
         // Claims keep the names they have in the token: sub, role, provider_id.
         options.MapInboundClaims = false;

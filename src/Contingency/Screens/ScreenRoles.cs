@@ -1,0 +1,10 @@
+namespace Contingency.Screens;
+
+using System.Security.Claims;
+using Contingency.Infrastructure.Security;
+
+/// <summary>What a screen shows a person: the parts their roles (or admin) reach. The API decides regardless.</summary>
+public static class ScreenRoles
+{
+    public static bool Sees(ClaimsPrincipal user, params string[] roles) => user.IsInRole(Roles.Admin) || roles.Any(user.IsInRole);
+}

@@ -1,0 +1,79 @@
+namespace Contingency.Screens;
+
+using Contingency.Infrastructure.Security;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.FluentUI.AspNetCore.Components;
+
+/// <summary>Marks the screens' endpoints: signed in through <see cref="ScreenAuthentication.Scheme"/>; their data comes from the API, which applies the roles.</summary>
+public sealed class ScreenEndpoint;
+
+/// <summary>
+/// Where this process's API answers, for <see cref="ScreenApi"/>: <c>Screens:ApiBaseAddress</c> when set
+/// (a proxy in between, say), else the first address the server listens on, a wildcard host read as
+/// the loopback address.
+/// </summary>
+public sealed class SelfAddress(IServer server, IConfiguration config)
+{
+    public Uri BaseAddress
+    {
+        get
+        {
+            if (config["Screens:ApiBaseAddress"] is { Length: > 0 } configured) return new Uri(configured.TrimEnd('/') + "/");
+            var addresses = server.Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            var address = addresses.FirstOrDefault(a => a.StartsWith("http://", StringComparison.OrdinalIgnoreCase)) ?? addresses.FirstOrDefault();
+            if (address is null) return new Uri("http://localhost/");
+            var uri = new UriBuilder(address.Replace("://+", "://127.0.0.1").Replace("://*", "://127.0.0.1"));
+            if (uri.Host is "0.0.0.0" or "[::]" or "::") uri.Host = "127.0.0.1";
+            uri.Path = "/";
+            return uri.Uri;
+        }
+    }
+}
+
+public static class ScreensSetup
+{
+    public static IServiceCollection AddContingencyScreens(this IServiceCollection services, IConfiguration config)
+    {
+        services.AddRazorComponents().AddInteractiveServerComponents();
+        services.AddFluentUIComponents();
+        services.AddCascadingAuthenticationState();
+        services.AddScreenAuthentication(config);
+        services.AddSingleton<SelfAddress>();
+        services.AddScoped<ScreenApi>();
+        services.AddHttpClient(ScreenApi.ClientName, (sp, client) =>
+        {
+            client.BaseAddress = sp.GetRequiredService<SelfAddress>().BaseAddress;
+            client.Timeout = TimeSpan.FromSeconds(30);
+        });
+        return services;
+    }
+
+    public static void MapContingencyScreens(this WebApplication app)
+    {
+        var signedIn = new AuthorizeAttribute { AuthenticationSchemes = ScreenAuthentication.Scheme };
+        app.MapStaticAssets().AllowAnonymous();
+        app.MapRazorComponents<App>()
+            .AddInteractiveServerRenderMode()
+            .RequireAuthorization(signedIn)
+            .WithMetadata(new ScreenEndpoint());
+
+        // The exports and remittance files, fetched from the API as the signed-in person and passed on:
+        // a link on a screen cannot carry a bearer token, the session cookie can.
+        app.MapGet("/download/{**path}", async (string path, HttpContext http, ScreenApi api, CancellationToken ct) =>
+            {
+                if (!path.StartsWith("api/", StringComparison.Ordinal) || !path.EndsWith(".csv", StringComparison.Ordinal) || path.Contains(".."))
+                    return Results.NotFound();
+                var (file, problem) = await api.GetFile(path + http.Request.QueryString, http.User, ct);
+                if (file is null) return Results.Problem(statusCode: problem!.Status, title: problem.Title, detail: problem.Detail);
+                http.Response.RegisterForDispose(file);
+                var name = file.Content.Headers.ContentDisposition?.FileNameStar ?? file.Content.Headers.ContentDisposition?.FileName?.Trim('"')
+                    ?? Path.GetFileName(path);
+                return Results.Stream(await file.Content.ReadAsStreamAsync(ct), file.Content.Headers.ContentType?.ToString() ?? "text/csv", name);
+            })
+            .RequireAuthorization(signedIn)
+            .WithMetadata(new ScreenEndpoint())
+            .ExcludeFromDescription();
+    }
+}

@@ -1,0 +1,37 @@
+namespace Contingency.Tests.Screens;
+
+using System.Security.Claims;
+using Bunit;
+using Contingency.Screens;
+using Contingency.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.FluentUI.AspNetCore.Components;
+
+/// <summary>
+/// A bUnit context for one screen component, signed in with the given roles, whose <see cref="ScreenApi"/>
+/// calls go to a real service (<see cref="ContingencyApp"/>, in memory) with that person's token: the
+/// component sees what the API answers that person, refusals included. JavaScript calls are let through
+/// (FluentUI's and Plotly's modules have nothing to run here).
+/// </summary>
+public sealed class ScreenContext : BunitContext
+{
+    public ScreenContext(ContingencyApp app, params string[] roles)
+    {
+        JSInterop.Mode = JSRuntimeMode.Loose;
+        Services.AddFluentUIComponents();
+        var subject = "screen-" + string.Join('-', roles);
+        var authorization = AddAuthorization();
+        authorization.SetAuthorized(subject);
+        authorization.SetRoles(roles);
+        authorization.SetClaims(new Claim(ScreenAuthentication.TokenClaim, app.Token(subject, roles)));
+        Services.AddSingleton<IHttpClientFactory>(new ServiceClients(app));
+        Services.AddScoped<ScreenApi>();
+        Services.AddSingleton<TimeProvider>(app.Clock);
+    }
+
+    /// <summary>Every named client talks to the in-memory service, with no header of its own.</summary>
+    private sealed class ServiceClients(ContingencyApp app) : IHttpClientFactory
+    {
+        public HttpClient CreateClient(string name) => new(app.Server.CreateHandler()) { BaseAddress = app.Server.BaseAddress };
+    }
+}

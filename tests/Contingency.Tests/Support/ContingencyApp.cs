@@ -144,6 +144,7 @@ public sealed class ContingencyApp : WebApplicationFactory<Program>
                     .ConfigurePrimaryHttpMessageHandler(() => Server.CreateHandler())
                     .ConfigureHttpClient(client => client.BaseAddress = new Uri("http://localhost/"));
             foreach (var interceptor in Interceptors) services.AddSingleton(interceptor);
+            ConfigureServices?.Invoke(services);
             services.AddSingleton<IStartupFilter>(new RecordSentValues(Sent));
             services.PostConfigure<ProblemDetailsOptions>(o =>
             {
@@ -177,6 +178,9 @@ public sealed class ContingencyApp : WebApplicationFactory<Program>
     }
 
     public Api Api() => new(CreateClient());
+
+    /// <summary>A test's own service changes, applied after the others.</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; set; }
 
     /// <summary>Serving on a real loopback port (Kestrel), for a browser; set by <see cref="StartOnKestrel"/>.</summary>
     public bool OnKestrel { get; private set; }

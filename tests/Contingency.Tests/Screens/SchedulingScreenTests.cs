@@ -159,4 +159,46 @@ public sealed class SchedulingScreenTests(ContingencyApp app) : IClassFixture<Co
         Assert.Equal($"/appointments/{rebookedAs}", page.Find("p.done a").GetAttribute("href"));
         Assert.Single((await api.Get($"/api/programs/{programId}/displaced")).Expect(HttpStatusCode.OK).EnumerateArray());
     }
+
+    [Fact]
+    public async Task A_reschedule_moves_the_appointment_to_the_chosen_free_slot()
+    {
+        var (programId, providerId, _) = await api.Scenario();
+        var booked = await api.Book(Api.BookingBody(providerId, "2027-03-01T12:00:00-08:00"));
+        await using var screen = new ScreenContext(app, Roles.Scheduling);
+        var page = screen.Render<AppointmentScreen>(p => p.Add(s => s.Id, booked.Id()));
+        page.WaitForAssertion(() => Assert.Equal(4, page.FindAll("[aria-label=Transitions] button").Count));
+        await page.FindAll("[aria-label=Transitions] button").Single(b => b.TextContent == "Reschedule…").ClickAsync(new());
+
+        var free = (await api.Get($"/api/programs/{programId}/slots?modality=video&limit={SlotSearch.Limit}")).Expect(HttpStatusCode.OK)
+            .EnumerateArray().ToList();
+        page.WaitForAssertion(() => Assert.Equal(free.Count + 1, page.FindAll("#new-slot option").Count));
+        page.Find("#new-slot").Change("1");
+        await page.FindAll("button").Single(b => b.TextContent == "Confirm reschedule").ClickAsync(new());
+
+        page.WaitForAssertion(() => Assert.Equal("cancelled", page.Find(".appointment-status").TextContent));
+        var old = (await api.Get($"/api/appointments/{booked.Id()}")).Expect(HttpStatusCode.OK);
+        var moved = (await api.Get($"/api/appointments/{old.Str("rescheduledToId")}")).Expect(HttpStatusCode.OK);
+        Assert.Equal(free[1].GetProperty("start").GetDateTimeOffset(), moved.GetProperty("start").GetDateTimeOffset());
+        Assert.Equal(free[1].Str("providerId"), moved.Str("providerId"));
+        Assert.Equal($"/appointments/{moved.Id()}", page.FindAll(".facts a").Single().GetAttribute("href"));
+    }
+
+    [Fact]
+    public async Task The_appointment_list_of_a_day_is_the_api_s()
+    {
+        var (programId, providerId, _) = await api.Scenario();
+        await api.Book(Api.BookingBody(providerId, "2027-03-01T09:00:00-08:00", memberRef: "M-200001"));
+        await api.Book(Api.BookingBody(providerId, "2027-03-01T10:00:00-08:00", memberRef: "M-200002"));
+        await api.Book(Api.BookingBody(providerId, "2027-03-02T10:00:00-08:00", memberRef: "M-200003"));
+        await using var screen = new ScreenContext(app, Roles.Scheduling);
+        var page = screen.Render<AppointmentList>(p => p.Add(s => s.ProgramId, programId));
+        page.WaitForAssertion(() => Assert.Equal("No appointment matches these filters.", page.Find("[role=status]").TextContent));
+
+        page.Find("#day").Change("2027-03-01");
+        await page.Find("form").SubmitAsync();
+        page.WaitForAssertion(() => Assert.Equal(2, page.FindAll("table.appointments tbody tr").Count));
+        Assert.Equal(["M-200001", "M-200002"], page.FindAll("table.appointments tbody tr td:nth-child(3)").Select(c => c.TextContent));
+        Assert.Equal(2, (await api.Get($"/api/appointments?programId={programId}&from=2027-03-01&to=2027-03-01")).Expect(HttpStatusCode.OK).Int("total"));
+    }
 }

@@ -92,5 +92,17 @@ public sealed class SchedulingTests(ScreensFixture screens)
         Assert.Equal(suggestion.GetProperty("start").GetDateTimeOffset(), replacement.GetProperty("start").GetDateTimeOffset());
         Assert.Equal("booked", replacement.GetProperty("status").GetString());
         await Assertions.Expect(page.Locator("p.done a")).ToHaveAttributeAsync("href", $"/appointments/{rebookedAs}");
+
+        // The appointments of the day booked above: the total the API counts for it.
+        await page.GotoAsync($"/scheduling/{screens.ProgramId}/appointments");
+        await Assertions.Expect(page.GetByLabel("Day")).Not.ToHaveValueAsync("");
+        await page.GetByLabel("Day").FillAsync(day);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Show", Exact = true }).ClickAsync();
+        var total = (await api.GetFromJsonAsync<JsonElement>($"/api/appointments?programId={screens.ProgramId}&from={day}&to={day}&pageSize=1"))
+            .GetProperty("total").GetInt32();
+        Assert.True(total > 0);
+        await Assertions.Expect(page.Locator("p.appointment-total")).ToContainTextAsync(Show.Count(total) + " appointment");
+        await ScreensFixture.AssertAccessible(page);
+        await ScreensFixture.Screenshot(page, "appointments");
     }
 }

@@ -24,8 +24,8 @@ public sealed class SecurityTests(ContingencyApp app, ITestOutputHelper output) 
     private static readonly Dictionary<string, string[]> Matrix = new()
     {
         ["createProgram"] = [Enrollment],
-        ["listPrograms"] = [Enrollment, Capacity, Scheduling],
-        ["getProgram"] = [Enrollment, Capacity, Scheduling],
+        ["listPrograms"] = [Enrollment, Capacity],
+        ["getProgram"] = [Enrollment, Capacity],
         ["extendProgram"] = [Enrollment],
         ["enrollProvider"] = [Enrollment],
         ["listProviders"] = [Enrollment, Capacity],

@@ -26,6 +26,7 @@ public sealed class SecurityTests(ContingencyApp app, ITestOutputHelper output) 
         ["createProgram"] = [Enrollment],
         ["listPrograms"] = [Enrollment, Capacity],
         ["getProgram"] = [Enrollment, Capacity],
+        ["listProgramDirectory"] = [Enrollment, Scheduling, Capacity, Finance],
         ["extendProgram"] = [Enrollment],
         ["enrollProvider"] = [Enrollment],
         ["listProviders"] = [Enrollment, Capacity],

@@ -8,7 +8,7 @@ public sealed record PaymentMomentView(DayOfWeek Weekday, TimeOnly Time);
 
 public sealed record ProgramView(
     string Id, string Name, string TimeZone, DateOnly StartsOn, int Weeks, DateOnly EndsOn, int SessionMinutes,
-    IReadOnlyList<DateOnly> Holidays, RatesView Rates, PaymentMomentView Payments)
+    IReadOnlyList<DateOnly> Holidays, RatesView Rates, PaymentMomentView Payments) : IProgramDates
 {
     public static ProgramView From(CareProgram p) => new(
         p.Id, p.Name, p.TimeZone, p.StartsOn, p.Weeks, p.EndsOn, p.SessionMinutes, p.Holidays,

@@ -36,6 +36,12 @@ public static class ProgramsEndpoints
             .ProducesErrors(409, "concurrent-update")
             .ProducesErrors(422, "too-long", "idempotency-key-reused");
 
+        // Outside the contract's /api/programs group on purpose: its own path, its own (wider) roles.
+        app.MapGet("/api/program-directory", async Task<Ok<IReadOnlyList<ProgramEntry>>> (ISender sender, CancellationToken ct) =>
+                TypedResults.Ok(await sender.Send(new ListProgramDirectory(), ct)))
+            .WithTags("Programs").WithSummary("Programs' names and dates, for the screens' pickers").WithName("listProgramDirectory")
+            .Allow(Roles.Enrollment, Roles.Scheduling, Roles.Capacity, Roles.Finance);
+
         return group;
     }
 }

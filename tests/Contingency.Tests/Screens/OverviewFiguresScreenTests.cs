@@ -140,6 +140,6 @@ public sealed class OverviewFiguresScreenTests(ContingencyApp app) : IClassFixtu
             });
         var shown = Cells(withFinance, "moments");
         Assert.Equal(expected, shown);
-        Assert.Equal(["Fri 2027-02-26 17:00 \u221208:00", "4", "11,000.00 USD"], shown[0]);
+        Assert.Equal(["Fri 2027-02-26 17:00 \u221208:00", "4", "10,000.00 USD"], shown[0]);
     }
 }

@@ -22,19 +22,21 @@ public sealed class PaymentsScreenTests : IAsyncLifetime
     public async Task What_is_due_next_is_the_api_s_and_after_a_payment_run_the_batch_is_listed_with_its_lines()
     {
         var api = app.Api();
+        app.Clock.SetUtcNow(FirstPaymentMoment.AddHours(-5));
         var (programId, _, _) = await api.Scenario();
-        app.Clock.SetUtcNow(FirstPaymentMoment.AddHours(1));
 
         await using var screen = new ScreenContext(app, Roles.Finance);
         var before = screen.Render<AccountsPayable>(p => p.Add(c => c.ProgramId, programId));
         before.WaitForAssertion(() => Assert.NotEmpty(before.FindAll("[data-testid=due-summary]")), TimeSpan.FromSeconds(10));
-        // No run armed: due next is everything scheduled before the day after the program's payment weekday (Friday 2027-02-26).
+        // Due next: everything scheduled before the day after the scheduler's next run, Friday 2027-02-26 17:00.
+        Assert.Equal("The scheduler runs this program's payments next at Fri 2027-02-26 17:00 \u221208:00.", before.Find("[data-testid=next-run]").TextContent);
         var due = (await api.Get($"/api/programs/{programId}/payments?status=scheduled&dueBefore=2027-02-27&pageSize=500")).Expect(HttpStatusCode.OK);
         var amount = due.GetProperty("items").EnumerateArray().Sum(p => p.GetProperty("amount").GetDecimal());
         Assert.Equal($"{due.Int("total")} payments due before Sat 2027-02-27, {Show.Money(amount, "USD")}.", before.Find("[data-testid=due-summary]").TextContent);
         Assert.Equal(2, due.Int("total"));
         Assert.Equal("No payment has been released yet.", before.Find("#batches-heading + p").TextContent);
 
+        app.Clock.SetUtcNow(FirstPaymentMoment.AddHours(1));
         var run = (await api.Post($"/api/programs/{programId}/payment-runs", null)).Expect(HttpStatusCode.OK);
         var batchId = run.Str("batchId");
 

@@ -21,11 +21,11 @@ public static class ProgramsEndpoints
 
         group.MapGet("/", async Task<Ok<IReadOnlyList<ProgramView>>> (ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new ListPrograms(), ct))).WithSummary("List programs").WithName("listPrograms")
-            .Allow(Roles.Enrollment, Roles.Capacity);
+            .Allow(Roles.Enrollment, Roles.Capacity, Roles.Finance);
 
         group.MapGet("/{id}", async Task<Ok<ProgramView>> (string id, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new GetProgram(id), ct))).WithSummary("Get a program").WithName("getProgram")
-            .Allow(Roles.Enrollment, Roles.Capacity);
+            .Allow(Roles.Enrollment, Roles.Capacity, Roles.Finance);
 
         group.MapPost("/{id}/extend", async Task<Ok<ProgramView>> (string id, ExtendProgramBody body,
                 [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey, ISender sender, CancellationToken ct) =>

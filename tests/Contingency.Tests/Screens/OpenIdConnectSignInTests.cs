@@ -23,7 +23,7 @@ public sealed class OpenIdConnectSignInTests
         app.Settings["Auth:Authority"] = "https://login.example.org/tenant";
         app.Settings["Auth:Oidc:ClientId"] = "contingency-screens";
         app.Settings["Auth:Oidc:Scopes"] = "api://contingency/roles";
-        app.ConfigureServices = services => services.PostConfigure<OpenIdConnectOptions>(ScreenAuthentication.OidcScheme, o =>
+        app.ConfigureServices = services => services.Configure<OpenIdConnectOptions>(ScreenAuthentication.OidcScheme, o =>
             o.Configuration = new OpenIdConnectConfiguration
             {
                 Issuer = "https://login.example.org/tenant",

@@ -21,7 +21,7 @@ public sealed class OverviewScreenTests(ContingencyApp app) : IClassFixture<Cont
     [Fact]
     public void A_person_without_the_role_reads_the_api_s_refusal()
     {
-        using var screen = new ScreenContext(app, Roles.Finance);
+        using var screen = new ScreenContext(app, Roles.Scheduling);
         var overview = screen.Render<Overview>();
         overview.WaitForAssertion(() => Assert.Equal("Your roles do not allow this.", overview.Find("[role=alert]").TextContent));
     }

@@ -17,10 +17,10 @@ public sealed class ProgramChoiceTests
     [InlineData("2027-03-01T07:59:00Z", "the late one starts on 2027-03-01, but it is still 2027-02-28 in Los Angeles", "early")]
     public void The_overview_opens_on_the_most_recent_running_program(string now, string why, string expected)
     {
-        var programs = new[] { Program("early", "2027-02-22", 8), Program("late", "2027-03-01", 8), Program("ended", "2026-01-05", 4) };
+        var programs = new List<ProgramView> { Program("early", "2027-02-22", 8), Program("late", "2027-03-01", 8), Program("ended", "2026-01-05", 4) };
         Assert.True(expected == ProgramChoice.Current(programs, DateTimeOffset.Parse(now, System.Globalization.CultureInfo.InvariantCulture))?.Id, why);
     }
 
     [Fact]
-    public void No_program_no_choice() => Assert.Null(ProgramChoice.Current([], DateTimeOffset.UnixEpoch));
+    public void No_program_no_choice() => Assert.Null(ProgramChoice.Current(new List<ProgramView>(), DateTimeOffset.UnixEpoch));
 }

@@ -4,13 +4,15 @@ using Contingency.Data;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
-/// <summary>A program as any staff screen names it: no rates, no payment moment, nothing to change.</summary>
-public sealed record ProgramEntry(string Id, string Name, string TimeZone, DateOnly StartsOn, DateOnly EndsOn) : IProgramDates;
+/// <summary>A program as any staff screen names it: its dates and payment moment, not its rates or holidays.</summary>
+public sealed record ProgramEntry(string Id, string Name, string TimeZone, DateOnly StartsOn, DateOnly EndsOn, PaymentMomentView Payments)
+    : IProgramDates;
 
-/// <summary>The dates a screen picks a program by.</summary>
+/// <summary>What a screen picks a program by.</summary>
 public interface IProgramDates
 {
     string Id { get; }
+    string Name { get; }
     string TimeZone { get; }
     DateOnly StartsOn { get; }
     DateOnly EndsOn { get; }
@@ -21,11 +23,12 @@ public sealed record ListProgramDirectory : IQuery<IReadOnlyList<ProgramEntry>>;
 /// <summary>
 /// Every program's name and dates, for the program pickers of the screens of roles that the contract
 /// does not let read programs themselves (scheduling books in a program, finance pays one): the contract's
-/// program routes keep their roles; this answers nothing they guard (rates, payment moment, holidays).
+/// program routes keep their roles; this answers neither rates nor holidays.
 /// </summary>
 public sealed class ListProgramDirectoryHandler(ContingencyDb db) : IQueryHandler<ListProgramDirectory, IReadOnlyList<ProgramEntry>>
 {
     public async ValueTask<IReadOnlyList<ProgramEntry>> Handle(ListProgramDirectory query, CancellationToken ct) =>
         (await db.Programs.AsNoTracking().OrderBy(p => p.StartsOn).ThenBy(p => p.Id).ToListAsync(ct))
-            .Select(p => new ProgramEntry(p.Id, p.Name, p.TimeZone, p.StartsOn, p.EndsOn)).ToList();
+            .Select(p => new ProgramEntry(p.Id, p.Name, p.TimeZone, p.StartsOn, p.EndsOn, new PaymentMomentView(p.PaymentWeekday, p.PaymentTime)))
+            .ToList();
 }

@@ -1,0 +1,100 @@
+namespace Contingency.Benchmarks;
+
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using Contingency.Data;
+using Contingency.Infrastructure.Security;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Playwright;
+
+/// <summary>
+/// The overview on the benchmark data set (10,000 providers, a million bookings), the service on a real
+/// loopback port over a copy of it, on the real clock (the program lies ahead: third-next-available walks
+/// from its first day). Two figures, medians of 7 after one unmeasured load:
+/// - server time: the API calls the overview makes, sent as it sends them (all at once, then the payments
+///   of the coming moment), from the first request to the last answer;
+/// - in the browser: Debian's chromium, signed in, from navigating to the overview to its last part drawn
+///   (both charts' svg, the compliance and third-next-available tables).
+/// </summary>
+public static class ScreensBenchmark
+{
+    private const int Repetitions = 7;
+    private const string SigningKey = "contingency-benchmark-signing-key-0123456789";
+
+    public static async Task RunAsync()
+    {
+        await Seed.EnsureAsync();
+        Environment.SetEnvironmentVariable("ASPNETCORE_TEST_CONTENTROOT_CONTINGENCY", Path.Combine(LoadTest.RepoRoot(), "src", "Contingency"));
+        var database = await BenchDatabase.CopyAsync("screens");
+        await using var app = new WebApplicationFactory<Program>().WithWebHostBuilder(b =>
+        {
+            foreach (var (key, value) in BenchDatabase.ServiceSettings(database)) b.UseSetting(key, value);
+            b.UseEnvironment("Development");
+            b.UseSetting("Scheduler:AutoStart", "false");
+            b.UseSetting("Auth:SigningKey", SigningKey);
+            b.UseSetting("RateLimiting:Burst", "1000000");
+            b.UseSetting("RateLimiting:PermitsPerSecond", "1000000");
+            b.ConfigureLogging(l => l.SetMinimumLevel(LogLevel.Warning));
+        });
+        app.UseKestrel(0);
+        app.StartServer();
+        var address = app.ClientOptions.BaseAddress;
+        var token = Tokens.Create(System.Text.Encoding.UTF8.GetBytes(SigningKey), Authentication.DefaultIssuer, Authentication.DefaultAudience,
+            "benchmark", [Roles.Capacity, Roles.Finance], null, DateTimeOffset.UtcNow, TimeSpan.FromHours(2));
+
+        using var http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromMinutes(2) };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        var server = new List<double>();
+        for (var i = 0; i <= Repetitions; i++)
+        {
+            var ms = await OverviewCallsAsync(http);
+            if (i > 0) server.Add(ms);
+        }
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions { ExecutablePath = "/usr/bin/chromium", Headless = true });
+        var page = await (await browser.NewContextAsync(new BrowserNewContextOptions { BaseURL = address.ToString() })).NewPageAsync();
+        await page.GotoAsync("/sign-in");
+        await page.GetByLabel("Token").FillAsync(token);
+        await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await page.WaitForURLAsync(url => !url.Contains("/sign-in"));
+        var browserMs = new List<double>();
+        for (var i = 0; i <= Repetitions; i++)
+        {
+            var clock = Stopwatch.StartNew();
+            await page.GotoAsync($"/programs/{Seed.ProgramId}");
+            await page.Locator("svg.main-svg").Nth(1).WaitForAsync(new() { Timeout = 60_000 });
+            await page.GetByRole(AriaRole.Heading, new() { Name = "Third-next-available by region" }).WaitForAsync(new() { Timeout = 60_000 });
+            if (i > 0) browserMs.Add(clock.Elapsed.TotalMilliseconds);
+        }
+        await BenchDatabase.DropCopyAsync("screens");
+
+        Console.WriteLine($"{BenchDatabase.Name}: the overview of {Seed.Providers} providers' program");
+        Console.WriteLine($"server time (its API calls): {Median(server):F0} ms (all: {string.Join(", ", server.Select(x => x.ToString("F0")))})");
+        Console.WriteLine($"in the browser, to drawn:    {Median(browserMs):F0} ms (all: {string.Join(", ", browserMs.Select(x => x.ToString("F0")))})");
+    }
+
+    /// <summary>The overview's calls as it makes them: capacity by week, by day and by licence type and the compliance report at once, then the payment part.</summary>
+    private static async Task<double> OverviewCallsAsync(HttpClient http)
+    {
+        var id = Seed.ProgramId;
+        var clock = Stopwatch.StartNew();
+        var calls = new List<string> { $"/api/programs/{id}/capacity?by=week", $"/api/programs/{id}/capacity?by=day", $"/api/programs/{id}/compliance" };
+        calls.AddRange(Vocabulary.LicenseTypes.Select(t => $"/api/programs/{id}/capacity?by=week&licenseType={Uri.EscapeDataString(t)}"));
+        await Task.WhenAll(calls.Select(Ok));
+        await Ok("/api/jobs");
+        await Ok($"/api/programs/{id}/payments?status=scheduled&dueBefore=2027-02-27&page=1&pageSize=500");
+        return clock.Elapsed.TotalMilliseconds;
+
+        async Task Ok(string path)
+        {
+            using var response = await http.GetAsync(path);
+            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{path}: {(int)response.StatusCode}");
+            await response.Content.ReadAsByteArrayAsync();
+        }
+    }
+
+    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+}

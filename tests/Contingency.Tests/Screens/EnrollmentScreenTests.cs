@@ -70,7 +70,7 @@ public sealed class EnrollmentScreenTests(ContingencyApp app) : IClassFixture<Co
         import.FindComponent<InputFile>().UploadFiles(InputFileContent.CreateFromText(csv, "roster.csv", contentType: "text/csv"));
 
         import.WaitForAssertion(() => Assert.Equal("2 would be enrolled, 0 duplicates, 1 invalid.", import.Find("p[role=status]").TextContent), Patience);
-        Assert.Equal(["created", "created", "invalid"], import.FindAll("table.import-report tbody tr td:nth-child(2)").Select(td => td.TextContent.Trim()));
+        Assert.Equal(["would be created", "would be created", "invalid"], import.FindAll("table.import-report tbody tr td:nth-child(2)").Select(td => td.TextContent.Trim()));
         Assert.Contains("npi", import.Find("table.import-report tbody tr.invalid").TextContent);
         Assert.Equal(0, await Total("region=Import"));
 

@@ -13,8 +13,17 @@ using Microsoft.AspNetCore.Components.Forms;
 using Microsoft.Extensions.DependencyInjection;
 
 /// <summary>The enrollment screens as components over a real service: what they show is what the API answers.</summary>
-public sealed class EnrollmentScreenTests(ContingencyApp app) : IClassFixture<ContingencyApp>
+public sealed class EnrollmentScreenTests : IClassFixture<ContingencyApp>
 {
+    private readonly ContingencyApp app;
+
+    // Payments are not run here: a run the scheduler starts would only compete for the database's write lock.
+    public EnrollmentScreenTests(ContingencyApp app)
+    {
+        this.app = app;
+        app.SchedulerRuns = false;
+    }
+
     /// <summary>Generous: the machine may be busy, and a first call warms the service up.</summary>
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(30);
 
@@ -130,6 +139,27 @@ public sealed class EnrollmentScreenTests(ContingencyApp app) : IClassFixture<Co
         commit.WaitForAssertion(() => Assert.Contains("Recorded: 32 slots", commit.Find("p[role=status]").TextContent), Patience);
         var listed = (await api.Get($"/api/programs/{program.Id()}/commitments?region=Commit")).Expect(HttpStatusCode.OK);
         Assert.Equal(32, listed.GetProperty("items")[0].Int("totalSlots"));
+    }
+
+    [Fact]
+    public async Task A_correction_shows_its_changes_before_they_are_saved()
+    {
+        var api = app.Api();
+        var provider = await api.Enroll(Api.ProviderBody(region: "Correct"));
+        await using var screen = new ScreenContext(app, Roles.Enrollment);
+        var correct = screen.Render<CorrectScreen>(p => p.Add(c => c.Id, provider.Id()));
+        correct.WaitForAssertion(() => Assert.Equal("lh@example.org", correct.Find("#email").GetAttribute("value")), Patience);
+        correct.Find("#email").Change("leslie@example.org");
+        correct.Find("form").Submit();
+
+        correct.WaitForElement("table.changes tbody tr", Patience);
+        var change = correct.Find("table.changes tbody tr");
+        Assert.Equal(["Email", "lh@example.org", "leslie@example.org"], change.Children.Select(td => td.TextContent));
+        Assert.Equal("lh@example.org", (await api.Get($"/api/providers/{provider.Id()}")).Expect(HttpStatusCode.OK).Str("email"));
+
+        correct.Find("button:contains('Confirm the correction')").Click();
+        correct.WaitForAssertion(() => Assert.Equal("Saved.", correct.Find("p[role=status]").TextContent), Patience);
+        Assert.Equal("leslie@example.org", (await api.Get($"/api/providers/{provider.Id()}")).Expect(HttpStatusCode.OK).Str("email"));
     }
 
     [Fact]

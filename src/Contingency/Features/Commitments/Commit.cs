@@ -17,17 +17,31 @@ public sealed record CommitBody(
     [property: Required] TimeOnly? FirstSlotAt, [property: Required] DateOnly? StartsOn, [property: Required] int? Weeks,
     List<DateOnly>? ExcludedDates);
 
+/// <summary>The terms of a commitment as sent, checked alike when it is made and when it is previewed.</summary>
+public interface ICommitmentTerms
+{
+    string? ProviderId { get; }
+    int? SlotsPerDay { get; }
+    List<DayOfWeek>? Weekdays { get; }
+    TimeOnly? FirstSlotAt { get; }
+    DateOnly? StartsOn { get; }
+    int? Weeks { get; }
+    List<DateOnly>? ExcludedDates { get; }
+}
+
 public sealed record Commit(
     string ProgramId, string? ProviderId, int? SlotsPerDay, List<DayOfWeek>? Weekdays, TimeOnly? FirstSlotAt,
-    DateOnly? StartsOn, int? Weeks, List<DateOnly>? ExcludedDates) : ICommand<CommitmentView>
+    DateOnly? StartsOn, int? Weeks, List<DateOnly>? ExcludedDates) : ICommand<CommitmentView>, ICommitmentTerms
 {
     public static Commit From(string programId, CommitBody b) =>
         new(programId, b.ProviderId, b.SlotsPerDay, b.Weekdays, b.FirstSlotAt, b.StartsOn, b.Weeks, b.ExcludedDates);
 }
 
-public sealed class CommitValidator : AbstractValidator<Commit>
+public sealed class CommitValidator : CommitmentTermsValidator<Commit>;
+
+public abstract class CommitmentTermsValidator<T> : AbstractValidator<T> where T : ICommitmentTerms
 {
-    public CommitValidator()
+    protected CommitmentTermsValidator()
     {
         RuleFor(c => c.ProviderId).NotEmpty().MaximumLength(Ids.MaxLength);
         RuleFor(c => c.SlotsPerDay).NotNull().InclusiveBetween(1, Commitment.MaxSlotsPerDay);
@@ -81,6 +95,6 @@ public sealed partial class CommitHandler(ContingencyDb db, TimeProvider clock, 
     [LoggerMessage(LogLevel.Information, "Commitment {CommitmentId} of provider {ProviderId} in program {ProgramId}: {TotalSlots} slots, {Payments} payments")]
     private static partial void Committed(ILogger logger, string commitmentId, string providerId, string programId, int totalSlots, int payments);
 
-    private static ConflictException AlreadyCommitted(string providerId) =>
+    internal static ConflictException AlreadyCommitted(string providerId) =>
         new(ErrorCodes.AlreadyCommitted, $"Provider '{providerId}' already has an active commitment in this program.");
 }

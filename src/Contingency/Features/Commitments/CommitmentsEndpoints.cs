@@ -21,6 +21,13 @@ public static class CommitmentsEndpoints
             .ProducesErrors(409, "already-committed")
             .ProducesErrors(422, "outside-program", "in-the-past", "no-slots", "provider-inactive");
 
+        group.MapPost("/programs/{programId}/commitments/preview", async Task<Ok<CommitmentPreview>> (string programId, CommitBody body, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(PreviewCommitment.From(programId, body), ct)))
+            .WithSummary("What a commitment would be: its slots per week and its payment schedule; nothing is saved").WithName("previewCommitment")
+            .Allow(Roles.Enrollment)
+            .ProducesErrors(409, "already-committed")
+            .ProducesErrors(422, "outside-program", "in-the-past", "no-slots", "provider-inactive");
+
         group.MapGet("/programs/{id}/commitments", async Task<Ok<Paged<CommitmentView>>> (string id, string? status, string? region,
                 int? page, int? pageSize, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new ListCommitments(id, status, region, page ?? 1, pageSize ?? 50), ct)))

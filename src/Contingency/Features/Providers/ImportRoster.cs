@@ -9,8 +9,11 @@ using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
-/// <summary>A roster as sent: the bytes of a CSV file with a header row.</summary>
-public sealed record ImportRoster(byte[] Csv) : ICommand<ImportReport>;
+/// <summary>
+/// A roster as sent: the bytes of a CSV file with a header row. A <paramref name="Preview"/> judges every
+/// row as the import would and saves nothing: its report is the import's, with no id on the rows it would create.
+/// </summary>
+public sealed record ImportRoster(byte[] Csv, bool Preview = false) : ICommand<ImportReport>;
 
 public sealed record ImportReport(int Created, int Duplicates, int Invalid, IReadOnlyList<ImportedRow> Rows);
 
@@ -39,11 +42,13 @@ public sealed class ImportRosterHandler(ContingencyDb db, IValidator<Enroll> val
     {
         var rows = RosterCsv.Read(cmd.Csv);
         var judged = rows.Select(r => (r.Line, r.Row, Errors: Errors(r.Row))).ToList();
+        // A dry run reads what the import reads and writes nothing, so no transaction, no audit entry.
+        if (cmd.Preview) return await Enroll(judged, preview: true, ct);
         for (var attempt = 1; ; attempt++)
         {
             try
             {
-                return await db.WriteAsync(() => Enroll(judged, ct), ct);
+                return await db.WriteAsync(() => Enroll(judged, preview: false, ct), ct);
             }
             catch (DbUpdateException e) when (e.IsUniqueViolation())
             {
@@ -55,7 +60,7 @@ public sealed class ImportRosterHandler(ContingencyDb db, IValidator<Enroll> val
         }
     }
 
-    private async Task<ImportReport> Enroll(List<(int Line, Enroll Row, Dictionary<string, string[]>? Errors)> rows, CancellationToken ct)
+    private async Task<ImportReport> Enroll(List<(int Line, Enroll Row, Dictionary<string, string[]>? Errors)> rows, bool preview, CancellationToken ct)
     {
         var npis = rows.Where(r => r.Errors is null).Select(r => r.Row.Npi!).Distinct().ToList();
         var enrolled = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -85,15 +90,18 @@ public sealed class ImportRosterHandler(ContingencyDb db, IValidator<Enroll> val
                     row.Region!, row.Modalities!, row.Languages!, now);
                 created.Add(provider);
                 enrolled[provider.Npi] = provider.Id;
-                report.Add(new ImportedRow(line, ImportedRow.Created, provider.Id, null));
+                report.Add(new ImportedRow(line, ImportedRow.Created, preview ? null : provider.Id, null));
             }
             catch (InvalidFieldException e)
             {
                 report.Add(new ImportedRow(line, ImportedRow.Invalid, null, new Dictionary<string, string[]> { [e.Field] = [e.Message] }));
             }
         }
-        db.Providers.AddRange(created);
-        await db.SaveChangesAsync(ct);
+        if (!preview)
+        {
+            db.Providers.AddRange(created);
+            await db.SaveChangesAsync(ct);
+        }
         return new ImportReport(created.Count, report.Count(r => r.Status == ImportedRow.Duplicate),
             report.Count(r => r.Status == ImportedRow.Invalid), report);
     }

@@ -26,8 +26,24 @@ public sealed class SchedulingScreenTests(ContingencyApp app) : IClassFixture<Co
 
         // The second submit goes in before the first is answered, as a double click's would before the button is disabled.
         var first = form.Find("form").SubmitAsync();
-        var second = form.Find("form").SubmitAsync();
+        var second = SubmitAgain();
         await Task.WhenAll(first, second);
+
+        // The form may re-render (its button disabled) between finding it and submitting: find it again then.
+        async Task SubmitAgain()
+        {
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    await form.Find("form").SubmitAsync();
+                    return;
+                }
+                catch (Bunit.Rendering.UnknownEventHandlerIdException) when (attempt < 5)
+                {
+                }
+            }
+        }
 
         form.WaitForAssertion(() => Assert.StartsWith("Booked:", form.Find("[role=status]").TextContent.Trim()));
         var list = (await api.Get($"/api/appointments?providerId={providerId}")).Expect(HttpStatusCode.OK);

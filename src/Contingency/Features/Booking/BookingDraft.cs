@@ -1,5 +1,6 @@
 namespace Contingency.Features.Booking;
 
+using Contingency.Data;
 using Contingency.Data.Entities;
 
 /// <summary>
@@ -12,9 +13,9 @@ public sealed class BookingDraft(string providerId, DateTimeOffset start)
     public DateTimeOffset Start { get; } = start;
     public string IdempotencyKey { get; } = Guid.NewGuid().ToString();
 
-    public string MemberRef { get; set; } = "";
+    [HealthData] public string MemberRef { get; set; } = "";
     public string Kind { get; set; } = Appointment.Intake;
-    public DateOnly? PreviousVisitOn { get; set; }
+    [HealthData] public DateOnly? PreviousVisitOn { get; set; }
     public string Modality { get; set; } = "";
 
     /// <summary>What still keeps the form from being sent, in a sentence; null when it may be sent.</summary>

@@ -1,5 +1,6 @@
 namespace Contingency.Features.Providers;
 
+using Contingency.Data;
 using Contingency.Features.Slots;
 
 /// <summary>The roster's filters and page, as the API's query string reads them.</summary>
@@ -54,8 +55,8 @@ public sealed record FieldChange(string Field, string Before, string After);
 public sealed class CorrectionDraft
 {
     public string Name { get; set; } = "";
-    public string Email { get; set; } = "";
-    public string LicenseNumber { get; set; } = "";
+    [ContactData] public string Email { get; set; } = "";
+    [LicenceData] public string LicenseNumber { get; set; } = "";
     public HashSet<string> Modalities { get; set; } = [];
     /// <summary>Language codes separated by commas or semicolons.</summary>
     public string Languages { get; set; } = "";

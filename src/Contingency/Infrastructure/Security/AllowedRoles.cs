@@ -25,16 +25,14 @@ public static class AllowedRolesExtensions
     /// <summary>
     /// Refuses to start when an endpoint says neither who may call it (<see cref="Allow{TBuilder}"/>),
     /// nor that anyone may (<c>AllowAnonymous</c>), nor that it is a screen (signed in; its data comes
-    /// from the API, which applies the roles): a route added without roles never goes live open. The
-    /// static files' development fallback (a file path, only when run from a build) is a static file.
+    /// from the API, which applies the roles): a route added without roles never goes live open.
     /// </summary>
     public static void RequireRolesOnEveryRoute(this IEndpointRouteBuilder app)
     {
         var open = app.DataSources.SelectMany(d => d.Endpoints)
             .Where(e => e.Metadata.GetMetadata<AllowedRoles>() is null
                         && e.Metadata.GetMetadata<Microsoft.AspNetCore.Authorization.IAllowAnonymous>() is null
-                        && e.Metadata.GetMetadata<Contingency.Screens.ScreenEndpoint>() is null
-                        && !e.Metadata.Any(m => m.GetType().Name == "FallbackMetadata"))
+                        && e.Metadata.GetMetadata<Contingency.Screens.ScreenEndpoint>() is null)
             .Select(e => e.DisplayName)
             .ToList();
         if (open.Count > 0)

@@ -52,21 +52,21 @@ public sealed class EnrollmentScreenTests : IClassFixture<ContingencyApp>
         Assert.Equal(["Ann A", "Ben B"], roster.FindAll("table.roster tbody tr td:first-child").Select(td => td.TextContent));
         Assert.True(roster.Find("button:contains('Previous page')").HasAttribute("disabled"));
 
-        roster.Find("button:contains('Next page')").Click();
+        await roster.Find("button:contains('Next page')").ClickAsync(new());
         roster.WaitForAssertion(() => Assert.Equal("5 providers; page 2 of 3", roster.Find("p[role=status]").TextContent), Patience);
         Assert.Equal(["Cal C", "Dee D"], roster.FindAll("table.roster tbody tr td:first-child").Select(td => td.TextContent));
-        roster.Find("button:contains('Next page')").Click();
+        await roster.Find("button:contains('Next page')").ClickAsync(new());
         roster.WaitForAssertion(() => Assert.Equal(["Eve E"], roster.FindAll("table.roster tbody tr td:first-child").Select(td => td.TextContent)), Patience);
         Assert.True(roster.Find("button:contains('Next page')").HasAttribute("disabled"));
 
         roster.Find("#licence").Change("LCSW");
-        roster.Find("form").Submit();
+        await roster.Find("form").SubmitAsync();
         roster.WaitForAssertion(() => Assert.Equal("2 providers; page 1 of 1", roster.Find("p[role=status]").TextContent), Patience);
         Assert.Equal(2, await Total("region=Paging&licenseType=LCSW"));
         Assert.All(roster.FindAll("table.roster tbody tr td:nth-child(3)"), td => Assert.Equal("LCSW", td.TextContent));
 
         roster.Find("#region").Change("Nowhere");
-        roster.Find("form").Submit();
+        await roster.Find("form").SubmitAsync();
         roster.WaitForAssertion(() => Assert.Equal("No provider matches these filters.", roster.Find("p[role=status]").TextContent), Patience);
     }
 
@@ -83,7 +83,7 @@ public sealed class EnrollmentScreenTests : IClassFixture<ContingencyApp>
         Assert.Contains("npi", import.Find("table.import-report tbody tr.invalid").TextContent);
         Assert.Equal(0, await Total("region=Import"));
 
-        import.Find("button:contains('Import 2 providers')").Click();
+        await import.Find("button:contains('Import 2 providers')").ClickAsync(new());
         import.WaitForAssertion(() => Assert.Equal("2 enrolled, 0 duplicates, 1 invalid.", import.Find("p[role=status]").TextContent), Patience);
         Assert.Equal(2, await Total("region=Import"));
     }
@@ -95,7 +95,7 @@ public sealed class EnrollmentScreenTests : IClassFixture<ContingencyApp>
         var form = screen.Render<EnrollScreen>();
         form.Find("#name").Change("Ida I");
         form.Find("#npi").Change("1234567890");
-        form.Find("form").Submit();
+        await form.Find("form").SubmitAsync();
         form.WaitForAssertion(() => Assert.Contains("npi must be 10 digits", form.Find("#npi-errors").TextContent), Patience);
         Assert.NotEmpty(form.Find("#email-errors").TextContent.Trim());
         Assert.Empty(form.Find("#name-errors").TextContent.Trim());
@@ -108,7 +108,7 @@ public sealed class EnrollmentScreenTests : IClassFixture<ContingencyApp>
         form.Find("#region").Change("Enroll");
         form.FindAll("input[type=checkbox]")[0].Change(true);
         form.Find("#languages").Change("en, es");
-        form.Find("form").Submit();
+        await form.Find("form").SubmitAsync();
         form.WaitForAssertion(() => Assert.Contains("Ida I is enrolled (active).", form.Find("p[role=status]").TextContent), Patience);
         Assert.Equal(1, await Total("region=Enroll"));
     }
@@ -126,7 +126,7 @@ public sealed class EnrollmentScreenTests : IClassFixture<ContingencyApp>
         commit.Find("#weeks").Change("2");
         commit.Find("#slotsPerDay").Change("4");
         commit.Find("#excludedDates").Change("2027-03-12");
-        commit.Find("form").Submit();
+        await commit.Find("form").SubmitAsync();
 
         commit.WaitForAssertion(() => Assert.Contains("Preview: 32 slots", commit.Find("#preview-heading").TextContent), Patience);
         Assert.Equal(["20", "12"], commit.FindAll("table.preview-weeks tbody td.number").Select(td => td.TextContent));
@@ -135,7 +135,7 @@ public sealed class EnrollmentScreenTests : IClassFixture<ContingencyApp>
         Assert.Contains("2,400.00 USD", commit.Find("table.preview-payments").TextContent);
         Assert.Equal(0, (await api.Get($"/api/programs/{program.Id()}/commitments?region=Commit")).Expect(HttpStatusCode.OK).Int("total"));
 
-        commit.Find("button:contains('Record this commitment')").Click();
+        await commit.Find("button:contains('Record this commitment')").ClickAsync(new());
         commit.WaitForAssertion(() => Assert.Contains("Recorded: 32 slots", commit.Find("p[role=status]").TextContent), Patience);
         var listed = (await api.Get($"/api/programs/{program.Id()}/commitments?region=Commit")).Expect(HttpStatusCode.OK);
         Assert.Equal(32, listed.GetProperty("items")[0].Int("totalSlots"));
@@ -150,14 +150,14 @@ public sealed class EnrollmentScreenTests : IClassFixture<ContingencyApp>
         var correct = screen.Render<CorrectScreen>(p => p.Add(c => c.Id, provider.Id()));
         correct.WaitForAssertion(() => Assert.Equal("lh@example.org", correct.Find("#email").GetAttribute("value")), Patience);
         correct.Find("#email").Change("leslie@example.org");
-        correct.Find("form").Submit();
+        await correct.Find("form").SubmitAsync();
 
         correct.WaitForElement("table.changes tbody tr", Patience);
         var change = correct.Find("table.changes tbody tr");
         Assert.Equal(["Email", "lh@example.org", "leslie@example.org"], change.Children.Select(td => td.TextContent));
         Assert.Equal("lh@example.org", (await api.Get($"/api/providers/{provider.Id()}")).Expect(HttpStatusCode.OK).Str("email"));
 
-        correct.Find("button:contains('Confirm the correction')").Click();
+        await correct.Find("button:contains('Confirm the correction')").ClickAsync(new());
         correct.WaitForAssertion(() => Assert.Equal("Saved.", correct.Find("p[role=status]").TextContent), Patience);
         Assert.Equal("leslie@example.org", (await api.Get($"/api/providers/{provider.Id()}")).Expect(HttpStatusCode.OK).Str("email"));
     }

@@ -77,10 +77,21 @@ public sealed class ScreenApi(IHttpClientFactory clients, AuthenticationStatePro
         {
             return new(default, new ApiProblem(503, "unavailable", "The service could not be reached.", null, null));
         }
+        catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+        {
+            return new(default, new ApiProblem(504, "timeout", "The service took too long to answer; try again.", null, null));
+        }
         using (response)
         {
             if (!response.IsSuccessStatusCode) return new(default, await ProblemOf(response, ct));
-            return new(await response.Content.ReadFromJsonAsync<T>(Json, ct), null);
+            try
+            {
+                return new(await response.Content.ReadFromJsonAsync<T>(Json, ct), null);
+            }
+            catch (JsonException)
+            {
+                return new(default, new ApiProblem(502, "unreadable", "The service's answer could not be read.", null, null));
+            }
         }
     }
 

@@ -41,13 +41,22 @@ public static class ScreenAuthentication
                 options.Cookie.SameSite = SameSiteMode.Lax;
                 options.Cookie.SecurePolicy = CookieSecurePolicy.SameAsRequest;
                 options.ForwardChallenge = OidcScheme;
-                options.Events.OnValidatePrincipal = context =>
+                options.Events.OnValidatePrincipal = async context =>
                 {
+                    // The session lasts as long as the access token it carries: once that has expired the person
+                    // signs in again (the identity provider may well do it without asking).
+                    var clock = context.HttpContext.RequestServices.GetRequiredService<TimeProvider>();
+                    if (DateTimeOffset.TryParse(context.Properties.GetTokenValue("expires_at"), System.Globalization.CultureInfo.InvariantCulture,
+                            System.Globalization.DateTimeStyles.None, out var expires) && expires <= clock.GetUtcNow())
+                    {
+                        context.RejectPrincipal();
+                        await context.HttpContext.SignOutAsync(Scheme);
+                        return;
+                    }
                     // The access token is kept in the cookie's properties; the screens read it as a claim.
                     if (context.Properties.GetTokenValue("access_token") is { } token && context.Principal?.Identity is ClaimsIdentity identity
                         && !identity.HasClaim(c => c.Type == TokenClaim))
                         identity.AddClaim(new Claim(TokenClaim, token));
-                    return Task.CompletedTask;
                 };
             });
             authentication.AddOpenIdConnect(OidcScheme, options =>
@@ -108,7 +117,16 @@ public static class ScreenAuthentication
     public static async Task<(ClaimsPrincipal? User, DateTimeOffset? Expires)> CheckAsync(IServiceProvider services, string token)
     {
         var api = services.GetRequiredService<IOptionsMonitor<JwtBearerOptions>>().Get(JwtBearerDefaults.AuthenticationScheme);
-        var result = await new JsonWebTokenHandler { MapInboundClaims = false }.ValidateTokenAsync(token.Trim(), api.TokenValidationParameters);
+        var parameters = api.TokenValidationParameters;
+        if (api.ConfigurationManager is { } authority)
+        {
+            // Trusting an authority (without a client for the screens): its keys and issuer, as the bearer handler takes them.
+            var discovered = await authority.GetConfigurationAsync(CancellationToken.None);
+            parameters = parameters.Clone();
+            parameters.IssuerSigningKeys = discovered.SigningKeys;
+            parameters.ValidIssuer ??= discovered.Issuer;
+        }
+        var result = await new JsonWebTokenHandler { MapInboundClaims = false }.ValidateTokenAsync(token.Trim(), parameters);
         if (!result.IsValid || result.SecurityToken is not JsonWebToken jwt) return (null, null);
         var user = new ClaimsPrincipal(result.ClaimsIdentity);
         if (!Authentication.IsUsableSubject(user.FindFirst(ClaimNames.Subject)?.Value)) return (null, null);

@@ -7,4 +7,12 @@ using Contingency.Infrastructure.Security;
 public static class ScreenRoles
 {
     public static bool Sees(ClaimsPrincipal user, params string[] roles) => user.IsInRole(Roles.Admin) || roles.Any(user.IsInRole);
+
+    /// <summary>The first screen of the header's order that the person's roles reach; null when none does.</summary>
+    public static string? FirstScreen(ClaimsPrincipal user) =>
+        Sees(user, Roles.Capacity) ? "/"
+        : Sees(user, Roles.Enrollment) ? "/providers"
+        : Sees(user, Roles.Scheduling) ? "/scheduling"
+        : Sees(user, Roles.Finance) ? "/payments"
+        : null;
 }

@@ -32,8 +32,17 @@ public sealed class SelfAddress(IServer server, IConfiguration config)
     }
 }
 
-public static class ScreensSetup
+public static partial class ScreensSetup
 {
+    /// <summary>
+    /// The only files the download route passes on: the exports and a batch's remittance, by id (no
+    /// separator, no encoded '?' or '#' smuggling another route in).
+    /// </summary>
+    private static readonly System.Text.RegularExpressions.Regex Downloads = DownloadPaths();
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"^api/(programs/[A-Za-z0-9-]{1,64}/(capacity|payments)|payment-batches/[A-Za-z0-9-]{1,64}/remittance)\.csv$")]
+    private static partial System.Text.RegularExpressions.Regex DownloadPaths();
+
     public static IServiceCollection AddContingencyScreens(this IServiceCollection services, IConfiguration config)
     {
         services.AddRazorComponents().AddInteractiveServerComponents();
@@ -63,8 +72,7 @@ public static class ScreensSetup
         // a link on a screen cannot carry a bearer token, the session cookie can.
         app.MapGet("/download/{**path}", async (string path, HttpContext http, ScreenApi api, CancellationToken ct) =>
             {
-                if (!path.StartsWith("api/", StringComparison.Ordinal) || !path.EndsWith(".csv", StringComparison.Ordinal) || path.Contains(".."))
-                    return Results.NotFound();
+                if (!Downloads.IsMatch(path)) return Results.NotFound();
                 var (file, problem) = await api.GetFile(path + http.Request.QueryString, http.User, ct);
                 if (file is null) return Results.Problem(statusCode: problem!.Status, title: problem.Title, detail: problem.Detail);
                 http.Response.RegisterForDispose(file);

@@ -34,6 +34,8 @@ public sealed class ScreensFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Directory.CreateDirectory(Artifacts);
+        // A loaded 2-core machine running the PostgreSQL pass answers slower than Playwright's 5 s default.
+        Assertions.SetDefaultExpectTimeout(30_000);
         App = ContingencyApp.OnRealTime(database);
         App.SchedulerRuns = false;
         Address = App.StartOnKestrel();

@@ -24,28 +24,27 @@ public sealed class SchedulingScreenTests(ContingencyApp app) : IClassFixture<Co
         var form = screen.Render<BookingForm>(p => p.Add(f => f.Draft, draft));
         form.Find("input[type=text]").Change("M-000777");
 
-        // The second submit goes in before the first is answered, as a double click's would before the button is disabled.
-        var first = form.Find("form").SubmitAsync();
-        var second = SubmitAgain();
-        await Task.WhenAll(first, second);
-
-        // The form may re-render (its button disabled) between finding it and submitting: find it again then.
-        async Task SubmitAgain()
+        // The second submit goes in before the first is answered, as a double click's would before the button
+        // is disabled: the first booking request is held until the second one is on its way.
+        var secondSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var posts = 0;
+        screen.BeforeSend = request =>
         {
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    await form.Find("form").SubmitAsync();
-                    return;
-                }
-                catch (Bunit.Rendering.UnknownEventHandlerIdException) when (attempt < 5)
-                {
-                }
-            }
-        }
+            if (request.Method != HttpMethod.Post) return Task.CompletedTask;
+            if (Interlocked.Increment(ref posts) == 1) return secondSent.Task.WaitAsync(TimeSpan.FromSeconds(20));
+            secondSent.TrySetResult();
+            return Task.CompletedTask;
+        };
+        var first = form.Find("form").SubmitAsync();
+        form.WaitForAssertion(() => Assert.Equal(1, Volatile.Read(ref posts)));
+        await form.Find("form").SubmitAsync();
+        await first;
 
         form.WaitForAssertion(() => Assert.StartsWith("Booked:", form.Find("[role=status]").TextContent.Trim()));
+        // Both submits reached the API and both were answered 201 with the one booking: the key, not the
+        // button, made the second one harmless (without it the second would have been 409 slot-taken).
+        var answered = screen.Answers.Where(a => a.Method == "POST" && a.Path == "/api/appointments").ToList();
+        Assert.Equal([201, 201], answered.Select(a => a.Status));
         var list = (await api.Get($"/api/appointments?providerId={providerId}")).Expect(HttpStatusCode.OK);
         Assert.Equal(1, list.Int("total"));
         var booked = list.GetProperty("items")[0];

@@ -24,14 +24,32 @@ public sealed class ScreenContext : BunitContext
         authorization.SetAuthorized(subject);
         authorization.SetRoles(roles);
         authorization.SetClaims(new Claim(ScreenAuthentication.TokenClaim, app.Token(subject, roles)));
-        Services.AddSingleton<IHttpClientFactory>(new ServiceClients(app));
+        Services.AddSingleton<IHttpClientFactory>(new ServiceClients(app, this));
         Services.AddScoped<ScreenApi>();
         Services.AddSingleton<TimeProvider>(app.Clock);
     }
 
-    /// <summary>Every named client talks to the in-memory service, with no header of its own.</summary>
-    private sealed class ServiceClients(ContingencyApp app) : IHttpClientFactory
+    /// <summary>What the API answered the screen, in order: method, path and query, status.</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<(string Method, string Path, int Status)> Answers { get; } = new();
+
+    /// <summary>Run before each request leaves for the API: a test may hold one back to order a race.</summary>
+    public Func<HttpRequestMessage, Task>? BeforeSend { get; set; }
+
+    /// <summary>Every named client talks to the in-memory service, with no header of its own, and notes each answer.</summary>
+    private sealed class ServiceClients(ContingencyApp app, ScreenContext context) : IHttpClientFactory
     {
-        public HttpClient CreateClient(string name) => new(app.Server.CreateHandler()) { BaseAddress = app.Server.BaseAddress };
+        public HttpClient CreateClient(string name) =>
+            new(new Noting(context) { InnerHandler = app.Server.CreateHandler() }) { BaseAddress = app.Server.BaseAddress };
+    }
+
+    private sealed class Noting(ScreenContext context) : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken ct)
+        {
+            if (context.BeforeSend is { } before) await before(request);
+            var response = await base.SendAsync(request, ct);
+            context.Answers.Enqueue((request.Method.Method, request.RequestUri!.PathAndQuery, (int)response.StatusCode));
+            return response;
+        }
     }
 }

@@ -85,6 +85,12 @@ public sealed partial class SignInFlowTests(ContingencyApp app) : IClassFixture<
         Assert.Equal(("localhost", "/"), (answer.Headers.Location!.Host, PathOf(answer)));
         answer = await SignIn(Browser(), app.Token("ana", [Roles.Admin]), "//elsewhere.example/steal");
         Assert.Equal(("localhost", "/"), (answer.Headers.Location!.Host, PathOf(answer)));
+        // A tab or a backslash that a browser would drop or turn around, making //elsewhere of it.
+        foreach (var sneaky in new[] { "/\t/elsewhere.example", "/\\elsewhere.example", "/ /elsewhere.example" })
+        {
+            answer = await SignIn(Browser(), app.Token("ana", [Roles.Admin]), sneaky);
+            Assert.Equal(("localhost", "/"), (answer.Headers.Location!.Host, PathOf(answer)));
+        }
     }
 
     [Fact]
@@ -122,6 +128,9 @@ public sealed partial class SignInFlowTests(ContingencyApp app) : IClassFixture<
         var api = await app.Api().Http.GetByteArrayAsync($"/api/programs/{programId}/capacity.csv?by=week");
         Assert.Equal(api, await file.Content.ReadAsByteArrayAsync());
         Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync($"/download/api/programs/{programId}")).StatusCode);
+        // Only the exports and remittance files: not another route dressed as a file, however encoded.
+        foreach (var other in new[] { "api/audit.csv", "api/audit%3Fx=.csv", $"api/programs/{programId}/compliance%23.csv", $"api/programs/{programId}%2Fcapacity.csv" })
+            Assert.Equal(HttpStatusCode.NotFound, (await browser.GetAsync("/download/" + other)).StatusCode);
         // The API's refusal is passed on: the capacity role does not reach a batch's remittance.
         Assert.Equal(HttpStatusCode.Forbidden, (await browser.GetAsync("/download/api/payment-batches/nope/remittance.csv")).StatusCode);
     }

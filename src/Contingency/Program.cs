@@ -69,6 +69,9 @@ builder.Services.AddContingencyHealth();
 builder.Services.AddContingencyOpenApi();
 builder.Services.AddContingencyAuthentication();
 builder.Services.AddContingencyRateLimits();
+// Static assets answer only the files the build listed: without this, a run from a build maps a catch-all
+// GET for unlisted files, which turns a POST to an unknown /api path into 405 instead of 404.
+builder.Configuration.AddInMemoryCollection([new("DisableStaticAssetNotFoundRuntimeFallback", "true")]);
 builder.Services.AddContingencyScreens(builder.Configuration);
 
 var app = builder.Build();

@@ -2,6 +2,7 @@ namespace Contingency.Screens;
 
 using Contingency.Infrastructure.Security;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.FluentUI.AspNetCore.Components;
@@ -49,6 +50,10 @@ public static partial class ScreensSetup
         services.AddFluentUIComponents();
         services.AddCascadingAuthenticationState();
         services.AddScreenAuthentication(config);
+        // The keys behind antiforgery tokens and identity-provider cookies: one application name, and on a
+        // cluster one key ring (a directory every node shares), so a form made on one node posts to another.
+        var protection = services.AddDataProtection().SetApplicationName("contingency");
+        if (config["DataProtection:KeyDirectory"] is { Length: > 0 } keys) protection.PersistKeysToFileSystem(new DirectoryInfo(keys));
         services.AddSingleton<SelfAddress>();
         services.AddScoped<ScreenApi>();
         services.AddHttpClient(ScreenApi.ClientName, (sp, client) =>

@@ -44,24 +44,7 @@ public sealed partial class RescheduleHandler(ContingencyDb db, TimeProvider clo
         db.Appointments.Add(replacement);
         try
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            // The new slot's commitment row first, as a booking (its trigger) and a withdrawal take it:
-            // the save would otherwise lock the old appointment before the commitment, the other order,
-            // and on a server a booking of the freed slot or a withdrawal could deadlock with this.
-            await db.Commitments.Where(c => c.Id == replacement.CommitmentId)
-                .ExecuteUpdateAsync(u => u.SetProperty(c => c.EndsOn, c => c.EndsOn), ct);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-        catch (DbUpdateException e) when (SlotBooking.LostToWithdrawal(e))
-        {
-            db.ChangeTracker.Clear();
-            throw SlotBooking.NotACommittedSlot(replacement.ProviderId, zone.ToLocal(replacement.Start));
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
-        {
-            db.ChangeTracker.Clear();
-            throw SlotBooking.SlotTaken(replacement.ProviderId, zone.ToLocal(replacement.Start));
+            await SlotBooking.SaveReplacementAsync(db, replacement, zone, ct);
         }
         catch (DbUpdateConcurrencyException)
         {

@@ -30,6 +30,36 @@ public static class SlotBooking
     /// second. (Triggers on Appointments keep this rule and raise the commitment's BookingsVersion,
     /// which a withdrawal still in flight saves against: see Commitment.Withdraw.)
     /// </summary>
+    /// <summary>
+    /// Saves a replacement appointment and whatever else the context changed (the old appointment moved
+    /// on) in one transaction, the replacement slot's commitment row taken first, in the order a booking's
+    /// trigger and a withdrawal take it (the save would otherwise lock the old appointment first and, on
+    /// a server, could deadlock with a booking of the freed slot or a withdrawal). A slot taken or no
+    /// longer committed meanwhile is refused with its code; a change of the old appointment meanwhile
+    /// comes out as <see cref="DbUpdateConcurrencyException"/> for the caller to judge.
+    /// </summary>
+    public static async Task SaveReplacementAsync(ContingencyDb db, Appointment replacement, ProgramZone zone, CancellationToken ct)
+    {
+        try
+        {
+            await using var tx = await db.Database.BeginTransactionAsync(ct);
+            await db.Commitments.Where(c => c.Id == replacement.CommitmentId)
+                .ExecuteUpdateAsync(u => u.SetProperty(c => c.EndsOn, c => c.EndsOn), ct);
+            await db.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
+        }
+        catch (DbUpdateException e) when (LostToWithdrawal(e))
+        {
+            db.ChangeTracker.Clear();
+            throw NotACommittedSlot(replacement.ProviderId, zone.ToLocal(replacement.Start));
+        }
+        catch (DbUpdateException e) when (e.IsUniqueViolation())
+        {
+            db.ChangeTracker.Clear();
+            throw SlotTaken(replacement.ProviderId, zone.ToLocal(replacement.Start));
+        }
+    }
+
     public static bool LostToWithdrawal(DbUpdateException e) => e.IsRefusedByTrigger(ErrorCodes.NotACommittedSlot);
 
     private static readonly Func<ContingencyDb, string, Task<Provider?>> ProviderById =

@@ -50,22 +50,7 @@ public sealed partial class RebookHandler(ContingencyDb db, TimeProvider clock, 
         db.Appointments.Add(replacement);
         try
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            // The slot's commitment row first, in the order a booking's trigger and a withdrawal take it (see Reschedule).
-            await db.Commitments.Where(c => c.Id == replacement.CommitmentId)
-                .ExecuteUpdateAsync(u => u.SetProperty(c => c.EndsOn, c => c.EndsOn), ct);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-        catch (DbUpdateException e) when (SlotBooking.LostToWithdrawal(e))
-        {
-            db.ChangeTracker.Clear();
-            throw SlotBooking.NotACommittedSlot(replacement.ProviderId, zone.ToLocal(replacement.Start));
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
-        {
-            db.ChangeTracker.Clear();
-            throw SlotBooking.SlotTaken(replacement.ProviderId, zone.ToLocal(replacement.Start));
+            await SlotBooking.SaveReplacementAsync(db, replacement, zone, ct);
         }
         catch (DbUpdateConcurrencyException)
         {

@@ -48,20 +48,31 @@ public sealed partial class DeactivateProviderHandler(ContingencyDb db, TimeProv
             await db.Commitments.Where(c => c.ProviderId == cmd.ProviderId && c.Status == Commitment.Active)
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.EndsOn, c => c.EndsOn), ct);
             var provider = await db.Providers.FindAsync([cmd.ProviderId], ct) ?? throw new NotFoundException("provider", cmd.ProviderId);
-            provider.Deactivate();
-
-            var withdrawn = await db.Commitments
-                .Where(c => c.ProviderId == provider.Id && c.Status == Commitment.Active && c.EndsOn >= effectiveOn)
-                .OrderBy(c => c.Id)
-                .ToListAsync(ct);
-            var displaced = new List<Appointment>();
-            foreach (var commitment in withdrawn)
-                displaced.AddRange(await Withdrawal.ApplyAsync(db, commitment, effectiveOn, cmd.Reason!.Trim(), clock, ct));
+            var (withdrawn, displaced) = await ApplyAsync(db, provider, effectiveOn, cmd.Reason!.Trim(), clock, ct);
             await db.SaveChangesAsync(ct);
             return (provider, withdrawn, displaced);
         }, ct);
         Deactivated(log, provider.Id, effectiveOn, withdrawn.Count, displaced.Count);
         return new DeactivationView(ProviderView.From(provider), withdrawn.Select(c => c.Id).ToList(), displaced.Select(a => a.Id).ToList());
+    }
+
+    /// <summary>
+    /// The deactivation's rules on tracked entities, unsaved: the provider inactive, and every active
+    /// commitment with days on or after <paramref name="effectiveOn"/> withdrawn by the withdrawal rules.
+    /// The deactivation saves what this changes; its preview reads it and forgets it.
+    /// </summary>
+    public static async Task<(List<Commitment> Withdrawn, List<Appointment> Displaced)> ApplyAsync(
+        ContingencyDb db, Provider provider, DateOnly effectiveOn, string reason, TimeProvider clock, CancellationToken ct)
+    {
+        provider.Deactivate();
+        var withdrawn = await db.Commitments
+            .Where(c => c.ProviderId == provider.Id && c.Status == Commitment.Active && c.EndsOn >= effectiveOn)
+            .OrderBy(c => c.Id)
+            .ToListAsync(ct);
+        var displaced = new List<Appointment>();
+        foreach (var commitment in withdrawn)
+            displaced.AddRange(await Withdrawal.ApplyAsync(db, commitment, effectiveOn, reason, clock, ct));
+        return (withdrawn, displaced);
     }
 
     [LoggerMessage(LogLevel.Information, "Provider {ProviderId} deactivated from {EffectiveOn}; {Withdrawn} commitments withdrawn, {Displaced} appointments displaced")]

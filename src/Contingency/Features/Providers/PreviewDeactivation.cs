@@ -47,15 +47,7 @@ public sealed class PreviewDeactivationHandler(ContingencyDb db, TimeProvider cl
         {
             var provider = await db.Providers.FindAsync([query.ProviderId], ct) ?? throw new NotFoundException("provider", query.ProviderId);
             var before = ProviderView.From(provider);
-            provider.Deactivate();
-
-            var withdrawn = await db.Commitments
-                .Where(c => c.ProviderId == provider.Id && c.Status == Commitment.Active && c.EndsOn >= effectiveOn)
-                .OrderBy(c => c.Id)
-                .ToListAsync(ct);
-            var displaced = new List<Appointment>();
-            foreach (var commitment in withdrawn)
-                displaced.AddRange(await Withdrawal.ApplyAsync(db, commitment, effectiveOn, query.Reason!.Trim(), clock, ct));
+            var (withdrawn, displaced) = await DeactivateProviderHandler.ApplyAsync(db, provider, effectiveOn, query.Reason!.Trim(), clock, ct);
 
             var zones = db.ChangeTracker.Entries<CareProgram>().ToDictionary(e => e.Entity.Id, e => e.Entity.Zone);
             var payments = db.ChangeTracker.Entries<Payment>().ToList();

@@ -79,8 +79,15 @@ public sealed class SqliteProvider : DatabaseProvider
         exception is SqliteException e && e.SqliteExtendedErrorCode == SqliteConstraintTrigger && e.Message.Contains(code, StringComparison.Ordinal);
 
     // WAL lets readers go on while one writer commits; it is a property of the file, set once.
-    public override async Task AfterMigrationsAsync(DbContext db, CancellationToken ct) =>
+    // Then the planner's statistics are refreshed: an index a migration added has none, and with the
+    // others' stale figures SQLite can prefer it to the covering index a report is built on (the
+    // capacity query went from 0.4 s to 1.9 s that way). analysis_limit samples each index instead of
+    // reading it whole, so this takes milliseconds on a gigabyte file.
+    public override async Task AfterMigrationsAsync(DbContext db, CancellationToken ct)
+    {
         await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;", ct);
+        await db.Database.ExecuteSqlRawAsync("PRAGMA analysis_limit=1000; ANALYZE;", ct);
+    }
 
     private sealed class UtcTicksConverter() : ValueConverter<DateTimeOffset, long>(
         v => v.UtcTicks,

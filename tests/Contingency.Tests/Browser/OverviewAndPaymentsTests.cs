@@ -34,6 +34,13 @@ public sealed class OverviewAndPaymentsTests(ScreensFixture screens)
         var committedColumn = await page.Locator("[data-testid=weeks-table] tbody tr td:nth-of-type(1)").AllTextContentsAsync();
         Assert.Equal(totals.GetProperty("committed").GetInt32(), committedColumn.Sum(c => int.Parse(c, NumberStyles.AllowThousands, CultureInfo.InvariantCulture)));
 
+        // The licence table is the weekly answer's breakdown, row for row.
+        var byLicence = week.GetProperty("byLicenseType").EnumerateArray().ToList();
+        Assert.NotEmpty(byLicence);
+        var licenceRows = page.Locator("[data-testid=licences] tbody tr");
+        await Assertions.Expect(licenceRows.Locator("th")).ToHaveTextAsync(byLicence.Select(l => l.GetProperty("licenseType").GetString()!).ToArray());
+        await Assertions.Expect(licenceRows.Locator("td:nth-of-type(2)")).ToHaveTextAsync(byLicence.Select(l => Show.Count(l.GetProperty("booked").GetInt32())).ToArray());
+
         var compliance = await Json(api, $"/api/programs/{screens.ProgramId}/compliance");
         if (compliance.GetProperty("rate").ValueKind == JsonValueKind.Number)
             await Assertions.Expect(page.Locator("[data-testid=compliance-rate] strong")).ToHaveTextAsync(Show.Percent(compliance.GetProperty("rate").GetDecimal()));

@@ -47,6 +47,20 @@ public sealed class CapacityApiTests(ContingencyApp app) : IClassFixture<Conting
         var timely = capacity.GetProperty("timelyAccess");
         Assert.Equal((2, 1, 1), (timely.Int("followUps"), timely.Int("met"), timely.Int("notMet")));
 
+        // The totals broken down by licence type, each equal to the answer filtered to that type.
+        var byLicence = capacity.GetProperty("byLicenseType").EnumerateArray()
+            .Select(l => (l.Str("licenseType"), l.Int("committed"), l.Int("booked"), l.Int("free"), l.GetProperty("utilization").GetDecimal()))
+            .ToList();
+        Assert.Equal([("LCSW", 234, 4, 230, 0.0171m), ("PsyD", 8, 0, 8, 0m)], byLicence);
+        foreach (var (type, committed, booked, _, _) in byLicence)
+        {
+            var filtered = (await api.Get($"/api/programs/{program.Id()}/capacity?licenseType={type}")).Expect(HttpStatusCode.OK);
+            Assert.Equal((committed, booked), (filtered.GetProperty("totals").Int("committed"), filtered.GetProperty("totals").Int("booked")));
+            Assert.Equal(type, Assert.Single(filtered.GetProperty("byLicenseType").EnumerateArray()).Str("licenseType"));
+        }
+        var fresnoOnly = (await api.Get($"/api/programs/{program.Id()}/capacity?by=day&region=Fresno")).Expect(HttpStatusCode.OK);
+        Assert.Equal("PsyD", Assert.Single(fresnoOnly.GetProperty("byLicenseType").EnumerateArray()).Str("licenseType"));
+
         var byDay = (await api.Get($"/api/programs/{program.Id()}/capacity?by=day&region=Sacramento")).Expect(HttpStatusCode.OK);
         var days = byDay.GetProperty("rows").EnumerateArray().ToList();
         Assert.Equal(39, days.Count);
@@ -59,6 +73,7 @@ public sealed class CapacityApiTests(ContingencyApp app) : IClassFixture<Conting
         Assert.Equal((8, 0), (psyd.GetProperty("totals").Int("committed"), psyd.GetProperty("totals").Int("booked")));
         var nobody = (await api.Get($"/api/programs/{program.Id()}/capacity?region=Nowhere")).Expect(HttpStatusCode.OK);
         Assert.Equal(0, nobody.GetProperty("rows").GetArrayLength());
+        Assert.Equal(0, nobody.GetProperty("byLicenseType").GetArrayLength());
         Assert.Equal(0m, nobody.GetProperty("totals").GetProperty("utilization").GetDecimal());
     }
 

@@ -96,9 +96,11 @@ public sealed class OverviewFiguresScreenTests(ContingencyApp app) : IClassFixtu
         await using var screen = new ScreenContext(app, Roles.Capacity);
         var overview = screen.Render<Overview>(p => p.Add(o => o.ProgramId, programId));
         overview.WaitForAssertion(() => Assert.NotEmpty(overview.FindAll("[data-testid=licences] tbody tr")), TimeSpan.FromSeconds(10));
+        // The compliance report comes last (with capacity alone): the page is then complete.
+        overview.WaitForAssertion(() => Assert.NotEmpty(overview.FindAll("[data-testid=third] tbody tr")), TimeSpan.FromSeconds(10));
 
         var licences = Cells(overview, "licences");
-        Assert.Equal(["LMFT", "LCSW"], licences.Select(r => r[0]));
+        Assert.Equal(["LCSW", "LMFT"], licences.Select(r => r[0]));
         foreach (var row in licences)
         {
             var totals = (await api.Get($"/api/programs/{programId}/capacity?by=week&licenseType={row[0]}")).Expect(HttpStatusCode.OK).GetProperty("totals");
@@ -123,6 +125,8 @@ public sealed class OverviewFiguresScreenTests(ContingencyApp app) : IClassFixtu
         {
             var overview = capacityOnly.Render<Overview>(p => p.Add(o => o.ProgramId, programId));
             overview.WaitForAssertion(() => Assert.NotEmpty(overview.FindAll("[data-testid=licences] tbody tr")), TimeSpan.FromSeconds(10));
+            // The compliance report comes last (with capacity alone): the page is then complete.
+            overview.WaitForAssertion(() => Assert.NotEmpty(overview.FindAll("[data-testid=third] tbody tr")), TimeSpan.FromSeconds(10));
             Assert.Empty(overview.FindAll("#moments-heading"));
         }
 

@@ -23,8 +23,15 @@ public sealed record CapacityRow(DateOnly Period, string Region, int Committed, 
 /// <summary>Follow-ups held in the program and how many meet the 10-business-day standard.</summary>
 public sealed record TimelyAccessFigures(int FollowUps, int Met, int NotMet);
 
+/// <summary>The totals of one licence type: the rows' figures for its providers alone, over the same periods and regions.</summary>
+public sealed record LicenseTypeFigures(string LicenseType, int Committed, int Booked, int Free, decimal Utilization);
+
+/// <summary>
+/// <c>ByLicenseType</c> breaks <c>Totals</c> down by licence type (ordered by it, only types with committed or
+/// booked slots) from the same pass over the data, so one answer serves a utilization-by-licence view.
+/// </summary>
 public sealed record CapacityView(string ProgramId, string By, CapacityFigures Totals, IReadOnlyList<CapacityRow> Rows,
-    TimelyAccessFigures TimelyAccess);
+    TimelyAccessFigures TimelyAccess, IReadOnlyList<LicenseTypeFigures> ByLicenseType);
 
 public sealed record GetCapacity(string ProgramId, string By, string? Region, string? LicenseType) : IQuery<CapacityView>;
 
@@ -35,11 +42,11 @@ public sealed class GetCapacityValidator : AbstractValidator<GetCapacity>
 }
 
 /// <summary>
-/// Committed slots are counted from the commitments' patterns: commitments that share a pattern and
-/// region are counted once and multiplied, so this is pure arithmetic over a handful of groups.
-/// Booked slots are counted by the database, grouped by local day and region from one covering
-/// index, so no appointment is ever loaded into memory. Both are then folded into days or
-/// Monday-started weeks.
+/// Committed slots are counted from the commitments' patterns: commitments that share a pattern, region
+/// and licence type are counted once and multiplied, so this is pure arithmetic over a handful of groups.
+/// Booked slots are counted by the database, grouped by region, licence type and local day from one
+/// covering index, so no appointment is ever loaded into memory. Both are then folded into days or
+/// Monday-started weeks, and into the licence types' totals.
 /// </summary>
 public sealed class GetCapacityHandler(ContingencyDb db) : IQueryHandler<GetCapacity, CapacityView>
 {
@@ -50,7 +57,7 @@ public sealed class GetCapacityHandler(ContingencyDb db) : IQueryHandler<GetCapa
         var calendar = program.Calendar();
         Func<DateOnly, DateOnly> periodOf = query.By == "day" ? d => d : SlotCalendar.WeekOf;
 
-        var committed = await CommittedAsync(program.Id, query, calendar, periodOf, ct);
+        var committedByLicence = await CommittedAsync(program.Id, query, calendar, periodOf, ct);
 
         var held = db.Appointments.AsNoTracking().Where(a => a.ProgramId == program.Id && a.HeldSlot != null);
         if (!string.IsNullOrEmpty(query.Region)) held = held.Where(a => a.Region == query.Region);
@@ -58,15 +65,17 @@ public sealed class GetCapacityHandler(ContingencyDb db) : IQueryHandler<GetCapa
         // Grouped in the order of the covering index, so SQLite streams the groups without sorting a million rows.
         var groups = await held
             .GroupBy(a => new { a.Region, a.LicenseType, a.LocalDate, a.Kind, a.TimelyAccessMet })
-            .Select(g => new { g.Key.LocalDate, g.Key.Region, g.Key.Kind, g.Key.TimelyAccessMet, Count = g.Count() })
+            .Select(g => new { g.Key.LocalDate, g.Key.Region, g.Key.LicenseType, g.Key.Kind, g.Key.TimelyAccessMet, Count = g.Count() })
             .ToListAsync(ct);
 
         var booked = new Dictionary<(DateOnly, string), int>();
+        var bookedByLicence = new Dictionary<string, int>(StringComparer.Ordinal);
         int met = 0, notMet = 0;
         foreach (var g in groups)
         {
             var key = (periodOf(g.LocalDate), g.Region);
             booked[key] = booked.GetValueOrDefault(key) + g.Count;
+            bookedByLicence[g.LicenseType] = bookedByLicence.GetValueOrDefault(g.LicenseType) + g.Count;
             if (g.Kind != Appointment.FollowUp) continue;
             if (g.TimelyAccessMet == true) met += g.Count;
             else notMet += g.Count;
@@ -74,6 +83,21 @@ public sealed class GetCapacityHandler(ContingencyDb db) : IQueryHandler<GetCapa
 
         // Demand is weekly and per region: a region with need but nothing committed still has a row each week, all gap.
         var demand = query.By == "week" && string.IsNullOrEmpty(query.LicenseType) ? await DemandAsync(program.Id, query.Region, ct) : null;
+        var committed = new Dictionary<(DateOnly, string), int>();
+        var committedLicence = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var ((period, region, licence), count) in committedByLicence)
+        {
+            committed[(period, region)] = committed.GetValueOrDefault((period, region)) + count;
+            committedLicence[licence] = committedLicence.GetValueOrDefault(licence) + count;
+        }
+        var byLicence = committedLicence.Keys.Union(bookedByLicence.Keys).Order(StringComparer.Ordinal)
+            .Select(t =>
+            {
+                var f = CapacityFigures.Of(committedLicence.GetValueOrDefault(t), bookedByLicence.GetValueOrDefault(t));
+                return new LicenseTypeFigures(t, f.Committed, f.Booked, f.Free, f.Utilization);
+            })
+            .ToList();
+
         var keys = committed.Keys.Union(booked.Keys);
         if (demand is not null)
             keys = keys.Union(
@@ -95,7 +119,7 @@ public sealed class GetCapacityHandler(ContingencyDb db) : IQueryHandler<GetCapa
             Demand = demand is null ? null : rows.Sum(r => r.Demand!.Value),
             Gap = demand is null ? null : rows.Sum(r => r.Gap!.Value),
         };
-        return new CapacityView(program.Id, query.By, totals, rows, new TimelyAccessFigures(met + notMet, met, notMet));
+        return new CapacityView(program.Id, query.By, totals, rows, new TimelyAccessFigures(met + notMet, met, notMet), byLicence);
     }
 
     private static int? Gap(int? demand, int committed) => demand is { } d ? Math.Max(0, d - committed) : null;
@@ -112,7 +136,7 @@ public sealed class GetCapacityHandler(ContingencyDb db) : IQueryHandler<GetCapa
         return await demand.ToDictionaryAsync(d => d.Region, d => d.SessionsPerWeek, StringComparer.Ordinal, ct);
     }
 
-    private async Task<Dictionary<(DateOnly, string), int>> CommittedAsync(string programId, GetCapacity query,
+    private async Task<Dictionary<(DateOnly Period, string Region, string LicenseType), int>> CommittedAsync(string programId, GetCapacity query,
         SlotCalendar calendar, Func<DateOnly, DateOnly> periodOf, CancellationToken ct)
     {
         var providers = db.Providers.AsNoTracking();
@@ -122,12 +146,12 @@ public sealed class GetCapacityHandler(ContingencyDb db) : IQueryHandler<GetCapa
             .Where(c => c.ProgramId == programId && c.EndsOn >= c.StartsOn)
             .Join(providers, c => c.ProviderId, p => p.Id, (c, p) => new
             {
-                c.SlotsPerDay, c.WeekdayMask, c.FirstSlotAt, c.StartsOn, c.EndsOn, c.ExcludedDates, p.Region,
+                c.SlotsPerDay, c.WeekdayMask, c.FirstSlotAt, c.StartsOn, c.EndsOn, c.ExcludedDates, p.Region, p.LicenseType,
             })
             .ToListAsync(ct);
 
-        var committed = new Dictionary<(DateOnly, string), int>();
-        var alike = rows.GroupBy(r => (r.SlotsPerDay, r.WeekdayMask, r.FirstSlotAt, r.StartsOn, r.EndsOn, r.Region,
+        var committed = new Dictionary<(DateOnly, string, string), int>();
+        var alike = rows.GroupBy(r => (r.SlotsPerDay, r.WeekdayMask, r.FirstSlotAt, r.StartsOn, r.EndsOn, r.Region, r.LicenseType,
             Excluded: string.Join(',', r.ExcludedDates)));
         foreach (var group in alike)
         {
@@ -139,7 +163,7 @@ public sealed class GetCapacityHandler(ContingencyDb db) : IQueryHandler<GetCapa
             {
                 var count = calendar.CountOn(pattern, date);
                 if (count == 0) continue;
-                var key = (periodOf(date), r.Region);
+                var key = (periodOf(date), r.Region, r.LicenseType);
                 committed[key] = committed.GetValueOrDefault(key) + count * multiplicity;
             }
         }

@@ -43,7 +43,8 @@ public sealed class GetComplianceHandler(ContingencyDb db, TimeProvider clock) :
         var total = counts.Sum(c => c.Count);
         var within = counts.Where(c => c.Met == true).Sum(c => c.Count);
 
-        var late = (await followUps.Where(a => a.TimelyAccessMet == false)
+        // Read only when the counts say some are late: it is a second pass over the program's follow-ups.
+        var late = total == within ? [] : (await followUps.Where(a => a.TimelyAccessMet == false)
                 .Select(a => new { a.Id, a.ProviderId, a.PreviousVisitOn, a.FollowUpDueBy, a.Start, a.LocalDate })
                 .ToListAsync(ct))
             .OrderBy(a => a.Start).ThenBy(a => a.Id, StringComparer.Ordinal)

@@ -34,8 +34,10 @@ public static class FreeSlotWalk
             var providerIds = offered.Select(o => o.Source.ProviderId).Distinct().ToList();
             var dayStart = offered.Min(o => o.Slot.Start);
             var dayEnd = offered.Max(o => o.Slot.Start);
+            // The ids go as one array parameter: a program's ten thousand providers as ten thousand
+            // parameters took 0.6 s to send and plan, as one they take a few milliseconds.
             var held = (await db.Appointments.AsNoTracking()
-                    .Where(a => a.HeldSlot >= dayStart && a.HeldSlot <= dayEnd && providerIds.Contains(a.ProviderId))
+                    .Where(a => a.HeldSlot >= dayStart && a.HeldSlot <= dayEnd && EF.Parameter(providerIds).Contains(a.ProviderId))
                     .Select(a => new { a.ProviderId, Start = a.HeldSlot!.Value })
                     .ToListAsync(ct))
                 .Select(a => (a.ProviderId, a.Start))
@@ -60,8 +62,12 @@ public static class FreeSlotWalk
         if (providers is not null) kept = providers(kept);
         var rows = await db.Commitments.AsNoTracking()
             .Where(c => c.ProgramId == programId && c.StartsOn <= to && c.EndsOn >= from && c.EndsOn >= c.StartsOn)
-            .Join(kept, c => c.ProviderId, p => p.Id, (c, p) => new { c, p.Region, p.Modalities })
+            .Join(kept, c => c.ProviderId, p => p.Id, (c, p) => new
+            {
+                c.ProviderId, c.SlotsPerDay, c.WeekdayMask, c.FirstSlotAt, c.StartsOn, c.EndsOn, c.ExcludedDates, p.Region, p.Modalities,
+            })
             .ToListAsync(ct);
-        return rows.Select(r => new SlotSource(r.c.ProviderId, r.Region, r.Modalities, r.c.Pattern)).ToList();
+        return rows.Select(r => new SlotSource(r.ProviderId, r.Region, r.Modalities,
+            new SlotPattern(r.SlotsPerDay, new WeekdaySet(r.WeekdayMask), r.FirstSlotAt, r.StartsOn, r.EndsOn, r.ExcludedDates.ToHashSet()))).ToList();
     }
 }

@@ -61,6 +61,37 @@ public sealed class ProvidersApiTests(ContingencyApp app) : IClassFixture<Contin
         Assert.Equal(5, defaults.GetProperty("items").GetArrayLength());
     }
 
+    [Fact]
+    public async Task Searches_by_a_part_of_the_name_or_the_start_of_the_npi()
+    {
+        var region = $"Region-{Guid.NewGuid():N}";
+        var tag = Guid.NewGuid().ToString("N")[..8];
+        var maria = await Enroll($"Maria {tag} Ortega");
+        var sam = await Enroll($"Sam {tag} Ng");
+        async Task<List<string>> Found(string q) =>
+            (await api.Get($"/api/providers?region={region}&q={Uri.EscapeDataString(q)}")).Expect(HttpStatusCode.OK)
+                .GetProperty("items").EnumerateArray().Select(p => p.Str("id")).ToList();
+
+        Assert.Equal([maria.Id(), sam.Id()], await Found(tag));
+        Assert.Equal([maria.Id()], await Found($"{tag.ToUpperInvariant()} ORTEGA"));
+        Assert.Equal([sam.Id()], await Found($"  {tag} ng "));
+        Assert.Equal([maria.Id()], await Found(maria.Str("npi")));
+        Assert.Contains(sam.Id(), await Found(sam.Str("npi")[..4]));
+        // A digit string matches the start of the NPI, not any part of it; LIKE's wildcards are plain characters.
+        Assert.Empty(await Found(maria.Str("npi")[1..]));
+        Assert.Empty(await Found("%"));
+        Assert.Empty(await Found("_"));
+        Assert.Equal(2, (await api.Get($"/api/providers?region={region}&q=")).Expect(HttpStatusCode.OK).Int("total"));
+        (await api.Get($"/api/providers?q={new string('a', 201)}")).ExpectValidation("q");
+
+        async Task<System.Text.Json.JsonElement> Enroll(string name)
+        {
+            var body = System.Text.Json.JsonSerializer.SerializeToNode(Api.ProviderBody(region: region))!.AsObject();
+            body["name"] = name;
+            return (await api.Post("/api/providers", body)).Expect(HttpStatusCode.Created);
+        }
+    }
+
     [Theory]
     [InlineData("pageSize=0", "pageSize")]
     [InlineData("pageSize=501", "pageSize")]

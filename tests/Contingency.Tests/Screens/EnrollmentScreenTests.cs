@@ -65,6 +65,12 @@ public sealed class EnrollmentScreenTests : IClassFixture<ContingencyApp>
         Assert.Equal(2, await Total("region=Paging&licenseType=LCSW"));
         Assert.All(roster.FindAll("table.roster tbody tr td:nth-child(3)"), td => Assert.Equal("LCSW", td.TextContent));
 
+        roster.Find("#search").Change("dee");
+        await roster.Find("form").SubmitAsync();
+        roster.WaitForAssertion(() => Assert.Equal(["Dee D"], roster.FindAll("table.roster tbody tr td:first-child").Select(td => td.TextContent)), Patience);
+        Assert.Equal(1, await Total("region=Paging&licenseType=LCSW&q=dee"));
+
+        roster.Find("#search").Change("");
         roster.Find("#region").Change("Nowhere");
         await roster.Find("form").SubmitAsync();
         roster.WaitForAssertion(() => Assert.Equal("No provider matches these filters.", roster.Find("p[role=status]").TextContent), Patience);

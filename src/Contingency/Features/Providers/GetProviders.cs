@@ -20,7 +20,11 @@ public sealed class GetProviderHandler(ContingencyDb db, Caller caller) : IQuery
     }
 }
 
-public sealed record ListProviders(string? Region, string? LicenseType, string? Language, int Page, int PageSize)
+/// <summary>
+/// <c>Q</c> searches: all digits, it matches the start of the NPI; otherwise a part of the name, ignoring case
+/// (ASCII letters' case on SQLite, whose <c>lower</c> knows no other).
+/// </summary>
+public sealed record ListProviders(string? Region, string? LicenseType, string? Language, int Page, int PageSize, string? Q = null)
     : IQuery<Paged<ProviderView>>;
 
 public sealed class ListProvidersValidator : AbstractValidator<ListProviders>
@@ -33,6 +37,7 @@ public sealed class ListProvidersValidator : AbstractValidator<ListProviders>
         RuleFor(q => q.Region).MaximumLength(Provider.MaxRegionLength);
         RuleFor(q => q.LicenseType).MaximumLength(Limits.MaxNameLength);
         RuleFor(q => q.Language).MaximumLength(Provider.MaxLanguageLength);
+        RuleFor(q => q.Q).MaximumLength(Limits.MaxNameLength);
     }
 }
 
@@ -44,6 +49,13 @@ public sealed class ListProvidersHandler(ContingencyDb db) : IQueryHandler<ListP
         if (!string.IsNullOrEmpty(query.Region)) providers = providers.Where(p => p.Region == query.Region);
         if (!string.IsNullOrEmpty(query.LicenseType)) providers = providers.Where(p => p.LicenseType == query.LicenseType);
         if (!string.IsNullOrEmpty(query.Language)) providers = providers.Where(p => p.Languages.Contains(query.Language));
+        if (query.Q?.Trim() is { Length: > 0 } q)
+        {
+            var lowered = q.ToLowerInvariant();
+            providers = q.All(char.IsAsciiDigit)
+                ? providers.Where(p => p.Npi.StartsWith(q))
+                : providers.Where(p => p.Name.ToLower().Contains(lowered));
+        }
 
         var total = await providers.CountAsync(ct);
         var items = await providers.OrderBy(p => p.Name).ThenBy(p => p.Id)

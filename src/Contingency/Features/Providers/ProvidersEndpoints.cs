@@ -20,9 +20,9 @@ public static class ProvidersEndpoints
             .Allow(Roles.Enrollment)
             .ProducesErrors(409, "duplicate-npi");
 
-        group.MapGet("/", async Task<Ok<Paged<ProviderView>>> (string? region, string? licenseType, string? language,
+        group.MapGet("/", async Task<Ok<Paged<ProviderView>>> (string? region, string? licenseType, string? language, string? q,
                 int? page, int? pageSize, ISender sender, CancellationToken ct) =>
-            TypedResults.Ok(await sender.Send(new ListProviders(region, licenseType, language, page ?? 1, pageSize ?? 50), ct)))
+            TypedResults.Ok(await sender.Send(new ListProviders(region, licenseType, language, page ?? 1, pageSize ?? 50, q), ct)))
             .WithSummary("List providers, paged").WithName("listProviders")
             .Allow(Roles.Enrollment, Roles.Capacity);
 

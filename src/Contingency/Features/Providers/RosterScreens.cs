@@ -4,7 +4,8 @@ using Contingency.Data;
 using Contingency.Features.Slots;
 
 /// <summary>The roster's filters and page, as the API's query string reads them.</summary>
-public sealed record RosterFilter(string? Region = null, string? LicenseType = null, string? Language = null, int Page = 1, int PageSize = 50)
+public sealed record RosterFilter(string? Region = null, string? LicenseType = null, string? Language = null, int Page = 1, int PageSize = 50,
+    string? Search = null)
 {
     public string ApiPath
     {
@@ -15,6 +16,7 @@ public sealed record RosterFilter(string? Region = null, string? LicenseType = n
             {
                 if (!string.IsNullOrWhiteSpace(value)) query.Add($"{name}={Uri.EscapeDataString(value.Trim())}");
             }
+            Add("q", Search);
             Add("region", Region);
             Add("licenseType", LicenseType);
             Add("language", Language);

@@ -205,6 +205,7 @@ public sealed class ListsApiTests(ContingencyApp app) : IClassFixture<Contingenc
         var appointments = $"/api/appointments?programId={programId}";
         var payments = $"/api/programs/{programId}/payments";
         var batches = $"/api/programs/{programId}/payment-batches";
+        var moments = $"/api/programs/{programId}/payment-moments";
 
         var readers = new Dictionary<string, string[]>
         {
@@ -212,6 +213,7 @@ public sealed class ListsApiTests(ContingencyApp app) : IClassFixture<Contingenc
             [appointments] = [Roles.Scheduling],
             [payments] = [Roles.Finance],
             [batches] = [Roles.Finance],
+            [moments] = [Roles.Finance],
         };
         foreach (var (path, allowed) in readers)
             foreach (var role in new[] { Roles.Enrollment, Roles.Scheduling, Roles.Capacity, Roles.Finance, Roles.Admin })
@@ -244,6 +246,11 @@ public sealed class ListsApiTests(ContingencyApp app) : IClassFixture<Contingenc
         Assert.Equal(own, listedPayments.GetProperty("items").EnumerateArray().Select(p => p.Id()));
         Assert.Equal(own.Count, listedPayments.Int("total"));
         Assert.Equal(2 * own.Count, (await admin.Get($"{payments}?pageSize=500")).Expect(HttpStatusCode.OK).Int("total"));
+        // And its payment moments count its own scheduled payments only.
+        var ownScheduled = (await admin.Get($"/api/providers/{a}/payments?programId={programId}")).Expect(HttpStatusCode.OK)
+            .EnumerateArray().Count(p => p.Str("status") == "scheduled");
+        Assert.Equal(ownScheduled, (await asA.Get(moments)).Expect(HttpStatusCode.OK).EnumerateArray().Sum(m => m.Int("payments")));
+        Assert.Equal(2 * ownScheduled, (await admin.Get(moments)).Expect(HttpStatusCode.OK).EnumerateArray().Sum(m => m.Int("payments")));
     }
 
     [Fact]
@@ -289,6 +296,27 @@ public sealed class ListsApiTests(ContingencyApp app) : IClassFixture<Contingenc
         Assert.Equal(2, all.Count(p => p.Str("status") == "scheduled" && Due(p) < saturday));
         await Check("status=cancelled", _ => false);
         await Check("dueBefore=2027-02-01", _ => false);
+
+        // Payment moments: the scheduled payments, grouped by dueAt and summed, exactly as the list has them.
+        async Task Moments(string query)
+        {
+            var listed = (await api.Get($"/api/programs/{programId}/payments?status=scheduled&pageSize=500{query}")).Expect(HttpStatusCode.OK);
+            var want = listed.GetProperty("items").EnumerateArray()
+                .GroupBy(p => p.Str("dueAt")).OrderBy(g => Due(g.First()))
+                .Select(g => (g.Key, g.Count(), g.Sum(p => p.GetProperty("amount").GetDecimal()), "USD"))
+                .ToList();
+            var moments = (await api.Get($"/api/programs/{programId}/payment-moments?{query.TrimStart('&')}")).Expect(HttpStatusCode.OK)
+                .EnumerateArray().Select(m => (m.Str("dueAt"), m.Int("payments"), m.GetProperty("amount").GetDecimal(), m.Str("currency")))
+                .ToList();
+            Assert.Equal(want, moments);
+        }
+        await Moments("");
+        await Moments("&dueBefore=2027-03-13");
+        await Moments("&dueBefore=2027-02-01");
+        Assert.Equal(("2027-03-12T17:00:00-08:00", 2), (await api.Get($"/api/programs/{programId}/payment-moments?dueBefore=2027-03-13"))
+            .Expect(HttpStatusCode.OK).EnumerateArray().Select(m => (m.Str("dueAt"), m.Int("payments"))).Single());
+        (await api.Get($"/api/programs/{programId}/payment-moments?dueBefore=2100-01-01")).ExpectValidation("dueBefore");
+        (await api.Get("/api/programs/nope/payment-moments")).ExpectProblem(HttpStatusCode.NotFound, "not-found");
 
         (await api.Get($"/api/programs/{programId}/payments?status=paid")).ExpectValidation("status");
         (await api.Get($"/api/programs/{programId}/payments?dueBefore=2100-01-01")).ExpectValidation("dueBefore");

@@ -103,6 +103,7 @@ public sealed class OpenApiTests(ContingencyApp app) : IClassFixture<Contingency
     [InlineData("get", "/api/programs/{id}/capacity.csv", "exportCapacity")]
     [InlineData("get", "/api/providers/{id}/payments", "listProviderPayments")]
     [InlineData("get", "/api/programs/{id}/payments", "listProgramPayments")]
+    [InlineData("get", "/api/programs/{id}/payment-moments", "listPaymentMoments")]
     [InlineData("get", "/api/programs/{id}/payments.csv", "exportPayments")]
     [InlineData("get", "/api/programs/{id}/payment-batches", "listPaymentBatches")]
     [InlineData("post", "/api/programs/{id}/payment-runs", "runPayments")]

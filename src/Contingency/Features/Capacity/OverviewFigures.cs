@@ -8,9 +8,6 @@ public sealed record WeekFigures(DateOnly Week, int Committed, int Booked, int F
 /// <summary>The day x region utilization grid: regions down, days across, a cell null where the API has no row.</summary>
 public sealed record UtilizationGrid(IReadOnlyList<DateOnly> Days, IReadOnlyList<string> Regions, decimal?[][] Cells);
 
-/// <summary>A payment moment ahead and what falls due at it: the API's scheduled payments with that <c>dueAt</c>, summed.</summary>
-public sealed record PaymentMoment(DateTimeOffset DueAt, int Payments, decimal Amount, string Currency);
-
 /// <summary>
 /// The overview's arithmetic over API answers, and nothing else: every figure is an API row or a sum of
 /// API rows, so the screen never computes a number the API could disagree with.
@@ -34,12 +31,6 @@ public static class OverviewFigures
         foreach (var r in list) cells[regions.IndexOf(r.Region)][days.IndexOf(r.Period)] = r.Utilization;
         return new UtilizationGrid(days, regions, cells);
     }
-
-    /// <summary>Scheduled payments grouped by the moment they are due, earliest first.</summary>
-    public static IReadOnlyList<PaymentMoment> Moments(IEnumerable<PaymentView> scheduled) =>
-        scheduled.GroupBy(p => (p.DueAt, p.Currency)).OrderBy(g => g.Key.DueAt)
-            .Select(g => new PaymentMoment(g.Key.DueAt, g.Count(), g.Sum(p => p.Amount), g.Key.Currency))
-            .ToList();
 
     /// <summary>The scheduler's job for a program, if one is armed.</summary>
     public static JobView? JobOf(IEnumerable<JobView> jobs, string programId) =>

@@ -30,6 +30,12 @@ public static class PaymentsEndpoints
             .WithSummary("A program's payments by status and due date, paged: what accounts payable pays next").WithName("listProgramPayments")
             .Allow(Roles.Finance, Roles.Provider);
 
+        group.MapGet("/programs/{id}/payment-moments", async Task<Ok<IReadOnlyList<PaymentsDueView>>> (string id, QueryDate? dueBefore,
+                ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new ListPaymentMoments(id, dueBefore?.Value), ct)))
+            .WithSummary("A program's scheduled payments by the moment they fall due, counted and summed").WithName("listPaymentMoments")
+            .Allow(Roles.Finance, Roles.Provider);
+
         group.MapGet("/programs/{id}/payments.csv", async Task<FileContentHttpResult> (string id, string? status, QueryDate? dueBefore,
             ISender sender, CancellationToken ct) =>
         {

@@ -21,8 +21,8 @@ public sealed class GetProviderHandler(ContingencyDb db, Caller caller) : IQuery
 }
 
 /// <summary>
-/// <c>Q</c> searches: all digits, it matches the start of the NPI; otherwise a part of the name, ignoring case
-/// (ASCII letters' case on SQLite, whose <c>lower</c> knows no other).
+/// <c>Q</c> searches: all digits, it matches the start of the NPI; otherwise a part of the name, as typed or
+/// ignoring case (on SQLite, whose <c>lower</c> knows no other, the case of ASCII letters only).
 /// </summary>
 public sealed record ListProviders(string? Region, string? LicenseType, string? Language, int Page, int PageSize, string? Q = null)
     : IQuery<Paged<ProviderView>>;
@@ -51,10 +51,13 @@ public sealed class ListProvidersHandler(ContingencyDb db) : IQueryHandler<ListP
         if (!string.IsNullOrEmpty(query.Language)) providers = providers.Where(p => p.Languages.Contains(query.Language));
         if (query.Q?.Trim() is { Length: > 0 } q)
         {
-            var lowered = q.ToLowerInvariant();
+            // The database lowers the names: SQLite only ASCII letters, PostgreSQL by its locale. So the
+            // search is lowered both ways and also matched as typed: a name typed as stored always matches.
+            var invariant = q.ToLowerInvariant();
+            var ascii = string.Concat(q.Select(c => char.IsAsciiLetterUpper(c) ? char.ToLowerInvariant(c) : c));
             providers = q.All(char.IsAsciiDigit)
                 ? providers.Where(p => p.Npi.StartsWith(q))
-                : providers.Where(p => p.Name.ToLower().Contains(lowered));
+                : providers.Where(p => p.Name.Contains(q) || p.Name.ToLower().Contains(invariant) || p.Name.ToLower().Contains(ascii));
         }
 
         var total = await providers.CountAsync(ct);

@@ -13,6 +13,10 @@ public static class ProgramChoice
                ?? programs.OrderByDescending(p => p.EndsOn).ThenBy(p => p.Id, StringComparer.Ordinal).FirstOrDefault();
     }
 
+    /// <summary>Today in the zone of the program a screen would open on; the UTC date only when there is no program at all.</summary>
+    public static DateOnly TodayIn<T>(IReadOnlyList<T> programs, DateTimeOffset now) where T : class, IProgramDates =>
+        Current(programs, now) is { } program ? Today(program, now) : DateOnly.FromDateTime(now.UtcDateTime);
+
     /// <summary>The date in the program's own zone.</summary>
     public static DateOnly Today(IProgramDates program, DateTimeOffset now) =>
         DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(now, TimeZoneInfo.FindSystemTimeZoneById(program.TimeZone)).DateTime);

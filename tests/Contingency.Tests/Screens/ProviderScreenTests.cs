@@ -1,0 +1,38 @@
+namespace Contingency.Tests.Screens;
+
+using System.Globalization;
+using Bunit;
+using Contingency.Features.Providers;
+using Contingency.Infrastructure.Security;
+using Contingency.Screens;
+using Contingency.Tests.Support;
+
+/// <summary>The provider detail screen's dates, on a service of its own whose clock the test sets.</summary>
+public sealed class ProviderScreenTests : IAsyncLifetime
+{
+    private readonly ContingencyApp app = new() { SchedulerRuns = false };
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await app.DisposeAsync();
+
+    [Theory]
+    [InlineData(Roles.Capacity)]
+    [InlineData(Roles.Enrollment)]
+    public async Task The_week_view_opens_on_today_in_the_program_s_zone_not_the_utc_date(string role)
+    {
+        var api = app.Api();
+        app.Clock.SetUtcNow(DateTimeOffset.Parse("2027-02-20T09:00:00-08:00", CultureInfo.InvariantCulture));
+        var program = (await api.CreateProgram()).Id();
+        var provider = (await api.Enroll()).Id();
+        await api.Commit(program, Api.CommitmentBody(provider));
+        // Sunday evening in California, already Monday 2027-03-08 in UTC.
+        app.Clock.SetUtcNow(DateTimeOffset.Parse("2027-03-07T20:00:00-08:00", CultureInfo.InvariantCulture));
+
+        await using var screen = new ScreenContext(app, role, Roles.Scheduling);
+        var page = screen.Render<ProviderScreen>(p => p.Add(c => c.Id, provider));
+
+        page.WaitForAssertion(() => Assert.True(page.FindAll("h2").Any(h => h.TextContent == $"Week of {Show.Date(new DateOnly(2027, 3, 1))}"), page.Markup),
+            TimeSpan.FromSeconds(10));
+    }
+}

@@ -25,12 +25,6 @@ public static class SlotBooking
     }
 
     /// <summary>
-    /// The database refused the insert because the commitment no longer covers the slot's day: a
-    /// withdrawal committed after the slot was looked up. The booking is refused as if it had come
-    /// second. (Triggers on Appointments keep this rule and raise the commitment's BookingsVersion,
-    /// which a withdrawal still in flight saves against: see Commitment.Withdraw.)
-    /// </summary>
-    /// <summary>
     /// Saves a replacement appointment and whatever else the context changed (the old appointment moved
     /// on) in one transaction, the replacement slot's commitment row taken first, in the order a booking's
     /// trigger and a withdrawal take it (the save would otherwise lock the old appointment first and, on
@@ -60,6 +54,12 @@ public static class SlotBooking
         }
     }
 
+    /// <summary>
+    /// The database refused the insert because the commitment no longer covers the slot's day: a
+    /// withdrawal committed after the slot was looked up. The booking is refused as if it had come
+    /// second. (Triggers on Appointments keep this rule and raise the commitment's BookingsVersion,
+    /// which a withdrawal still in flight saves against: see Commitment.Withdraw.)
+    /// </summary>
     public static bool LostToWithdrawal(DbUpdateException e) => e.IsRefusedByTrigger(ErrorCodes.NotACommittedSlot);
 
     private static readonly Func<ContingencyDb, string, Task<Provider?>> ProviderById =

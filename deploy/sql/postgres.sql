@@ -786,3 +786,21 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130042113_FollowUpsHeldIndex') THEN
+    CREATE INDEX "IX_Appointments_FollowUpsHeld" ON "Appointments" ("ProgramId", "TimelyAccessMet") WHERE "Kind" = 'follow-up' AND "HeldSlot" IS NOT NULL;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130042113_FollowUpsHeldIndex') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261130042113_FollowUpsHeldIndex', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

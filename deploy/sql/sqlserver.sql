@@ -886,3 +886,24 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130042124_FollowUpsHeldIndex'
+)
+BEGIN
+    EXEC(N'CREATE INDEX [IX_Appointments_FollowUpsHeld] ON [Appointments] ([ProgramId], [TimelyAccessMet]) WHERE "Kind" = ''follow-up'' AND "HeldSlot" IS NOT NULL');
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130042124_FollowUpsHeldIndex'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130042124_FollowUpsHeldIndex', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -143,6 +143,9 @@ namespace Contingency.Migrations.Postgres.Migrations
 
                     b.HasIndex("ProgramId", "Region", "LicenseType", "LocalDate", "Kind", "TimelyAccessMet", "HeldSlot");
 
+                    b.HasIndex(new[] { "ProgramId", "TimelyAccessMet" }, "IX_Appointments_FollowUpsHeld")
+                        .HasFilter("\"Kind\" = 'follow-up' AND \"HeldSlot\" IS NOT NULL");
+
                     b.ToTable("Appointments");
                 });
 

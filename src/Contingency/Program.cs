@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.HttpOverrides;
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
@@ -109,6 +110,16 @@ else if (await app.Services.PendingMigrationsProblem() is { } pending)
 await Scheduling.PrepareLockRowsAsync(app.Services);
 await PaymentTriggers.SyncAllAsync(app.Services);
 
+// Behind a proxy that ends TLS (deploy/k8s), its X-Forwarded-Proto/-For give the request's scheme and
+// client: the sign-in cookie is then Secure and OpenID Connect's redirect_uri https. Off by default:
+// on, any sender's headers are believed, so only a service reached through the proxy alone turns it on.
+if (bool.TryParse(app.Configuration["Proxy:ForwardedHeaders"], out var forwarded) && forwarded)
+{
+    var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto };
+    options.KnownIPNetworks.Clear();
+    options.KnownProxies.Clear();
+    app.UseForwardedHeaders(options);
+}
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseBodySizeLimits();

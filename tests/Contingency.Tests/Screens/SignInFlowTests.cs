@@ -58,6 +58,33 @@ public sealed partial class SignInFlowTests(ContingencyApp app) : IClassFixture<
     }
 
     [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task Behind_a_proxy_that_ends_tls_the_session_cookie_is_secure_only_when_its_headers_are_trusted(bool trusted)
+    {
+        await using var proxied = new ContingencyApp();
+        if (trusted) proxied.Settings["Proxy:ForwardedHeaders"] = "true";
+        using var browser = WithoutBearer(proxied.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, HandleCookies = true }));
+        var form = await browser.GetStringAsync("/sign-in?returnUrl=%2F");
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/sign-in")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["_handler"] = "sign-in",
+                ["__RequestVerificationToken"] = Antiforgery().Match(form).Groups[1].Value,
+                ["Form.Token"] = proxied.Token("ana", [Roles.Admin]),
+                ["Form.ReturnUrl"] = "/",
+            }),
+        };
+        post.Headers.Add("X-Forwarded-Proto", "https");
+        var signedIn = await browser.SendAsync(post);
+
+        Assert.Equal(HttpStatusCode.Redirect, signedIn.StatusCode);
+        var cookie = Assert.Single(signedIn.Headers.GetValues("Set-Cookie"), c => c.StartsWith(ScreenAuthentication.CookieName + "=", StringComparison.Ordinal));
+        Assert.Equal(trusted, cookie.Contains("secure", StringComparison.OrdinalIgnoreCase));
+    }
+
+    [Theory]
     [InlineData("not a token")]
     [InlineData("expired")]
     [InlineData("another key")]

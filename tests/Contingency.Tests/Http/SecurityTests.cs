@@ -58,7 +58,7 @@ public sealed class SecurityTests(ContingencyApp app, ITestOutputHelper output) 
         ["getCompliance"] = [Capacity],
         ["listProviderPayments"] = [Finance, Provider],
         ["listProgramPayments"] = [Finance, Provider],
-        ["listPaymentMoments"] = [Finance, Provider],
+        ["listPaymentMoments"] = [Finance],
         ["exportPayments"] = [Finance, Capacity, Provider],
         ["listPaymentBatches"] = [Finance],
         ["runPayments"] = [Finance],

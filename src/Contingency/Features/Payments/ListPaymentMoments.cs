@@ -23,7 +23,7 @@ public sealed class ListPaymentMomentsValidator : AbstractValidator<ListPaymentM
     public ListPaymentMomentsValidator() => RuleFor(q => q.DueBefore).ServiceDate();
 }
 
-/// <summary>Served by the payment run's index (ProgramId, Status, DueAt). A provider sees its own payments only.</summary>
+/// <summary>Served by the payment run's index (ProgramId, Status, DueAt). Accounts payable's view: finance only.</summary>
 public sealed class ListPaymentMomentsHandler(ContingencyDb db, Caller caller) : IQueryHandler<ListPaymentMoments, IReadOnlyList<PaymentsDueView>>
 {
     public async ValueTask<IReadOnlyList<PaymentsDueView>> Handle(ListPaymentMoments query, CancellationToken ct)

@@ -34,7 +34,7 @@ public static class PaymentsEndpoints
                 ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new ListPaymentMoments(id, dueBefore?.Value), ct)))
             .WithSummary("A program's scheduled payments by the moment they fall due, counted and summed").WithName("listPaymentMoments")
-            .Allow(Roles.Finance, Roles.Provider);
+            .Allow(Roles.Finance);
 
         group.MapGet("/programs/{id}/payments.csv", async Task<FileContentHttpResult> (string id, string? status, QueryDate? dueBefore,
             ISender sender, CancellationToken ct) =>

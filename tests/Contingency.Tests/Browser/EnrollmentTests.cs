@@ -67,6 +67,9 @@ public sealed class EnrollmentTests(ScreensFixture screens)
             + $"Imported Two,{Api.NewNpi()},PsyD,PSY 2,two@example.org,Browser Import,in-person;video,en;es\n"
             + "Not A Provider,123,LMFT,LMFT 3,three@example.org,Browser Import,video,en\n";
         await page.GotoAsync("/providers/import");
+        // The file input listens only once Blazor's InputFile script has taken it over (after the first
+        // render): a file set before that is never read.
+        await page.WaitForFunctionAsync("() => document.querySelector('input[type=file]')?._blazorInputFileNextFileId !== undefined");
         await page.GetByLabel("Roster file (CSV)").SetInputFilesAsync(new FilePayload
             { Name = "roster.csv", MimeType = "text/csv", Buffer = Encoding.UTF8.GetBytes(csv) });
         await Assertions.Expect(page.Locator("p[role=status]")).ToHaveTextAsync("2 would be enrolled, 0 duplicates, 1 invalid.");

@@ -804,3 +804,79 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130043300_BookedCounts') THEN
+    CREATE TABLE "BookedCounts" (
+        "ProgramId" character varying(40) NOT NULL,
+        "Region" character varying(100) NOT NULL,
+        "LicenseType" character varying(8) NOT NULL,
+        "LocalDate" date NOT NULL,
+        "Kind" character varying(16) NOT NULL,
+        "TimelyAccess" integer NOT NULL,
+        "Count" integer NOT NULL,
+        CONSTRAINT "PK_BookedCounts" PRIMARY KEY ("ProgramId", "Region", "LicenseType", "LocalDate", "Kind", "TimelyAccess")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130043300_BookedCounts') THEN
+    INSERT INTO "BookedCounts" ("ProgramId", "Region", "LicenseType", "LocalDate", "Kind", "TimelyAccess", "Count")
+    SELECT "ProgramId", "Region", "LicenseType", "LocalDate", "Kind",
+           CASE WHEN "TimelyAccessMet" IS NULL THEN -1 WHEN "TimelyAccessMet" THEN 1 ELSE 0 END, COUNT(*)
+    FROM "Appointments" WHERE "HeldSlot" IS NOT NULL
+    GROUP BY 1, 2, 3, 4, 5, 6
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130043300_BookedCounts') THEN
+    CREATE FUNCTION "Appointments_CountBooked"() RETURNS trigger LANGUAGE plpgsql AS $$
+    BEGIN
+        IF TG_OP = 'UPDATE' AND (OLD."HeldSlot" IS NULL) = (NEW."HeldSlot" IS NULL)
+            AND (OLD."ProgramId", OLD."Region", OLD."LicenseType", OLD."LocalDate", OLD."Kind", OLD."TimelyAccessMet")
+                IS NOT DISTINCT FROM (NEW."ProgramId", NEW."Region", NEW."LicenseType", NEW."LocalDate", NEW."Kind", NEW."TimelyAccessMet") THEN
+            RETURN NULL;
+        END IF;
+        IF TG_OP IN ('UPDATE', 'DELETE') AND OLD."HeldSlot" IS NOT NULL THEN
+            UPDATE "BookedCounts" SET "Count" = "Count" - 1
+            WHERE "ProgramId" = OLD."ProgramId" AND "Region" = OLD."Region" AND "LicenseType" = OLD."LicenseType"
+              AND "LocalDate" = OLD."LocalDate" AND "Kind" = OLD."Kind"
+              AND "TimelyAccess" = CASE WHEN OLD."TimelyAccessMet" IS NULL THEN -1 WHEN OLD."TimelyAccessMet" THEN 1 ELSE 0 END;
+        END IF;
+        IF TG_OP IN ('INSERT', 'UPDATE') AND NEW."HeldSlot" IS NOT NULL THEN
+            INSERT INTO "BookedCounts" ("ProgramId", "Region", "LicenseType", "LocalDate", "Kind", "TimelyAccess", "Count")
+            VALUES (NEW."ProgramId", NEW."Region", NEW."LicenseType", NEW."LocalDate", NEW."Kind",
+                    CASE WHEN NEW."TimelyAccessMet" IS NULL THEN -1 WHEN NEW."TimelyAccessMet" THEN 1 ELSE 0 END, 1)
+            ON CONFLICT ("ProgramId", "Region", "LicenseType", "LocalDate", "Kind", "TimelyAccess")
+            DO UPDATE SET "Count" = "BookedCounts"."Count" + 1;
+        END IF;
+        RETURN NULL;
+    END
+    $$;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130043300_BookedCounts') THEN
+    CREATE TRIGGER "Appointments_CountBooked"
+    AFTER INSERT OR DELETE OR UPDATE OF "HeldSlot", "ProgramId", "Region", "LicenseType", "LocalDate", "Kind", "TimelyAccessMet"
+    ON "Appointments" FOR EACH ROW EXECUTE FUNCTION "Appointments_CountBooked"();
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130043300_BookedCounts') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261130043300_BookedCounts', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

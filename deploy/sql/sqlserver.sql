@@ -907,3 +907,75 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130043531_BookedCounts'
+)
+BEGIN
+    CREATE TABLE [BookedCounts] (
+        [ProgramId] nvarchar(40) NOT NULL,
+        [Region] nvarchar(100) NOT NULL,
+        [LicenseType] nvarchar(8) NOT NULL,
+        [LocalDate] date NOT NULL,
+        [Kind] nvarchar(16) NOT NULL,
+        [TimelyAccess] int NOT NULL,
+        [Count] int NOT NULL,
+        CONSTRAINT [PK_BookedCounts] PRIMARY KEY ([ProgramId], [Region], [LicenseType], [LocalDate], [Kind], [TimelyAccess])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130043531_BookedCounts'
+)
+BEGIN
+    INSERT INTO [BookedCounts] ([ProgramId], [Region], [LicenseType], [LocalDate], [Kind], [TimelyAccess], [Count])
+    SELECT [ProgramId], [Region], [LicenseType], [LocalDate], [Kind], ISNULL(CAST([TimelyAccessMet] AS int), -1), COUNT(*)
+    FROM [Appointments] WHERE [HeldSlot] IS NOT NULL
+    GROUP BY [ProgramId], [Region], [LicenseType], [LocalDate], [Kind], ISNULL(CAST([TimelyAccessMet] AS int), -1)
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130043531_BookedCounts'
+)
+BEGIN
+    EXEC(N'CREATE TRIGGER [Appointments_CountBooked] ON [Appointments] AFTER INSERT, UPDATE, DELETE AS
+    BEGIN
+        SET NOCOUNT ON;
+        WITH [Changes] AS (
+            SELECT [ProgramId], [Region], [LicenseType], [LocalDate], [Kind],
+                   ISNULL(CAST([TimelyAccessMet] AS int), -1) AS [TimelyAccess], 1 AS [Delta]
+            FROM inserted WHERE [HeldSlot] IS NOT NULL
+            UNION ALL
+            SELECT [ProgramId], [Region], [LicenseType], [LocalDate], [Kind],
+                   ISNULL(CAST([TimelyAccessMet] AS int), -1), -1
+            FROM deleted WHERE [HeldSlot] IS NOT NULL),
+        [Net] AS (
+            SELECT [ProgramId], [Region], [LicenseType], [LocalDate], [Kind], [TimelyAccess], SUM([Delta]) AS [Delta]
+            FROM [Changes]
+            GROUP BY [ProgramId], [Region], [LicenseType], [LocalDate], [Kind], [TimelyAccess]
+            HAVING SUM([Delta]) <> 0)
+        MERGE [BookedCounts] WITH (HOLDLOCK) AS t
+        USING [Net] AS n
+        ON t.[ProgramId] = n.[ProgramId] AND t.[Region] = n.[Region] AND t.[LicenseType] = n.[LicenseType]
+           AND t.[LocalDate] = n.[LocalDate] AND t.[Kind] = n.[Kind] AND t.[TimelyAccess] = n.[TimelyAccess]
+        WHEN MATCHED THEN UPDATE SET [Count] = t.[Count] + n.[Delta]
+        WHEN NOT MATCHED THEN INSERT ([ProgramId], [Region], [LicenseType], [LocalDate], [Kind], [TimelyAccess], [Count])
+            VALUES (n.[ProgramId], n.[Region], n.[LicenseType], n.[LocalDate], n.[Kind], n.[TimelyAccess], n.[Delta]);
+    END')
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130043531_BookedCounts'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130043531_BookedCounts', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -15,12 +15,16 @@ public sealed class SqlServerTriggers : IModelFinalizingConvention
     /// <summary>INSTEAD OF INSERT on Appointments: the booking/withdrawal rule.</summary>
     public const string RequireCommittedDay = "Appointments_RequireCommittedDay";
 
+    /// <summary>AFTER INSERT, UPDATE, DELETE on Appointments: keeps BookedCounts.</summary>
+    public const string CountBooked = "Appointments_CountBooked";
+
     /// <summary>AFTER UPDATE, DELETE on AuditEntries: the trail is append-only.</summary>
     public const string AuditAppendOnly = "AuditEntries_AppendOnly";
 
     public static readonly IReadOnlyList<(Type Entity, string Trigger)> Declared =
     [
         (typeof(Appointment), RequireCommittedDay),
+        (typeof(Appointment), CountBooked),
         (typeof(AuditEntry), AuditAppendOnly),
     ];
 

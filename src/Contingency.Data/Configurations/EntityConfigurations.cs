@@ -161,3 +161,18 @@ internal sealed class RegionDemandConfiguration : IEntityTypeConfiguration<Regio
         b.HasOne<CareProgram>().WithMany().HasForeignKey(d => d.ProgramId).OnDelete(DeleteBehavior.Restrict);
     }
 }
+
+internal sealed class BookedCountConfiguration : IEntityTypeConfiguration<BookedCount>
+{
+    public void Configure(EntityTypeBuilder<BookedCount> b)
+    {
+        b.ToTable("BookedCounts");
+        // Written by the Appointments triggers only: one row per combination, the key in capacity's order.
+        b.HasKey(c => new { c.ProgramId, c.Region, c.LicenseType, c.LocalDate, c.Kind, c.TimelyAccess });
+        b.Property(c => c.ProgramId).HasMaxLength(40);
+        b.Property(c => c.Region).HasMaxLength(100);
+        b.Property(c => c.LicenseType).HasMaxLength(8);
+        b.Property(c => c.Kind).HasMaxLength(16);
+    }
+}
+

@@ -148,6 +148,8 @@ namespace Contingency.Migrations.SqlServer.Migrations
 
                     b.ToTable("Appointments", t =>
                         {
+                            t.HasTrigger("Appointments_CountBooked");
+
                             t.HasTrigger("Appointments_RequireCommittedDay");
                         });
 
@@ -202,6 +204,38 @@ namespace Contingency.Migrations.SqlServer.Migrations
                         });
 
                     b.HasAnnotation("SqlServer:UseSqlOutputClause", false);
+                });
+
+            modelBuilder.Entity("Contingency.Data.Entities.BookedCount", b =>
+                {
+                    b.Property<string>("ProgramId")
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<string>("Region")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<string>("LicenseType")
+                        .HasMaxLength(8)
+                        .HasColumnType("nvarchar(8)");
+
+                    b.Property<DateOnly>("LocalDate")
+                        .HasColumnType("date");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<int>("TimelyAccess")
+                        .HasColumnType("int");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("int");
+
+                    b.HasKey("ProgramId", "Region", "LicenseType", "LocalDate", "Kind", "TimelyAccess");
+
+                    b.ToTable("BookedCounts", (string)null);
                 });
 
             modelBuilder.Entity("Contingency.Data.Entities.CareProgram", b =>

@@ -186,6 +186,38 @@ namespace Contingency.Migrations.Sqlite.Migrations
                     b.ToTable("AuditEntries", (string)null);
                 });
 
+            modelBuilder.Entity("Contingency.Data.Entities.BookedCount", b =>
+                {
+                    b.Property<string>("ProgramId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Region")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("LicenseType")
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<DateOnly>("LocalDate")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Kind")
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("TimelyAccess")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("Count")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("ProgramId", "Region", "LicenseType", "LocalDate", "Kind", "TimelyAccess");
+
+                    b.ToTable("BookedCounts", (string)null);
+                });
+
             modelBuilder.Entity("Contingency.Data.Entities.CareProgram", b =>
                 {
                     b.Property<string>("Id")

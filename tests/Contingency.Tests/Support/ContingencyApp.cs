@@ -10,7 +10,9 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Time.Testing;
 
 /// <summary>
@@ -160,10 +162,49 @@ public sealed class ContingencyApp : WebApplicationFactory<Program>
 
     public override async ValueTask DisposeAsync()
     {
+        var counts = started && Interlocked.CompareExchange(ref scanned, 0, 0) == 0 ? await BookedCountsProblemAsync() : null;
         await base.DisposeAsync();
         if (Interlocked.Exchange(ref scanned, 1) != 0) return;
         if (ownsDatabase) TestDatabase.Drop(DatabasePath);
         AssertLogsCarryNothingSent();
+        if (counts is not null) throw new Xunit.Sdk.XunitException(counts);
+    }
+
+    private volatile bool started;
+
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        var host = base.CreateHost(builder);
+        started = true;
+        return host;
+    }
+
+    /// <summary>
+    /// Whatever the tests did, the database's booked counts (kept by triggers) must be exactly the held
+    /// appointments grouped: checked as every service of the suite ends, on each provider it runs on.
+    /// </summary>
+    private async Task<string?> BookedCountsProblemAsync()
+    {
+        try
+        {
+            await using var scope = Services.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<Contingency.Data.ContingencyDb>();
+            var counted = (await db.BookedCounts.AsNoTracking().Where(c => c.Count != 0).ToListAsync())
+                .Select(c => (c.ProgramId, c.Region, c.LicenseType, c.LocalDate, c.Kind, c.TimelyAccess, c.Count))
+                .Order().ToList();
+            var held = (await db.Appointments.AsNoTracking().Where(a => a.HeldSlot != null)
+                    .Select(a => new { a.ProgramId, a.Region, a.LicenseType, a.LocalDate, a.Kind, a.TimelyAccessMet }).ToListAsync())
+                .GroupBy(a => (a.ProgramId, a.Region, a.LicenseType, a.LocalDate, a.Kind, a.TimelyAccessMet is null ? -1 : a.TimelyAccessMet.Value ? 1 : 0))
+                .Select(g => (g.Key.ProgramId, g.Key.Region, g.Key.LicenseType, g.Key.LocalDate, g.Key.Kind, g.Key.Item6, g.Count()))
+                .Order().ToList();
+            return counted.SequenceEqual(held) ? null
+                : $"BookedCounts differ from the held appointments:\n counted {string.Join("; ", counted.Except(held).Take(5))}\n held {string.Join("; ", held.Except(counted).Take(5))}";
+        }
+        catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or ObjectDisposedException)
+        {
+            // The database went with the test (dropped, or a crash simulated): nothing left to compare.
+            return null;
+        }
     }
 
     /// <summary>The log scan, over everything this service wrote so far.</summary>

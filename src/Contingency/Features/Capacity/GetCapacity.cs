@@ -44,8 +44,8 @@ public sealed class GetCapacityValidator : AbstractValidator<GetCapacity>
 /// <summary>
 /// Committed slots are counted from the commitments' patterns: commitments that share a pattern, region
 /// and licence type are counted once and multiplied, so this is pure arithmetic over a handful of groups.
-/// Booked slots are counted by the database, grouped by region, licence type and local day from one
-/// covering index, so no appointment is ever loaded into memory. Both are then folded into days or
+/// Booked slots are the database's own counts (BookedCounts, kept by triggers on Appointments per
+/// region, licence type, local day, kind and timeliness), so no appointment is read at all. Both are then folded into days or
 /// Monday-started weeks, and into the licence types' totals.
 /// </summary>
 public sealed class GetCapacityHandler(ContingencyDb db) : IQueryHandler<GetCapacity, CapacityView>
@@ -59,13 +59,11 @@ public sealed class GetCapacityHandler(ContingencyDb db) : IQueryHandler<GetCapa
 
         var committedByLicence = await CommittedAsync(program.Id, query, calendar, periodOf, ct);
 
-        var held = db.Appointments.AsNoTracking().Where(a => a.ProgramId == program.Id && a.HeldSlot != null);
-        if (!string.IsNullOrEmpty(query.Region)) held = held.Where(a => a.Region == query.Region);
-        if (!string.IsNullOrEmpty(query.LicenseType)) held = held.Where(a => a.LicenseType == query.LicenseType);
-        // Grouped in the order of the covering index, so SQLite streams the groups without sorting a million rows.
+        var held = db.BookedCounts.AsNoTracking().Where(c => c.ProgramId == program.Id && c.Count != 0);
+        if (!string.IsNullOrEmpty(query.Region)) held = held.Where(c => c.Region == query.Region);
+        if (!string.IsNullOrEmpty(query.LicenseType)) held = held.Where(c => c.LicenseType == query.LicenseType);
         var groups = await held
-            .GroupBy(a => new { a.Region, a.LicenseType, a.LocalDate, a.Kind, a.TimelyAccessMet })
-            .Select(g => new { g.Key.LocalDate, g.Key.Region, g.Key.LicenseType, g.Key.Kind, g.Key.TimelyAccessMet, Count = g.Count() })
+            .Select(c => new { c.LocalDate, c.Region, c.LicenseType, c.Kind, c.TimelyAccess, c.Count })
             .ToListAsync(ct);
 
         var booked = new Dictionary<(DateOnly, string), int>();
@@ -77,7 +75,7 @@ public sealed class GetCapacityHandler(ContingencyDb db) : IQueryHandler<GetCapa
             booked[key] = booked.GetValueOrDefault(key) + g.Count;
             bookedByLicence[g.LicenseType] = bookedByLicence.GetValueOrDefault(g.LicenseType) + g.Count;
             if (g.Kind != Appointment.FollowUp) continue;
-            if (g.TimelyAccessMet == true) met += g.Count;
+            if (g.TimelyAccess == 1) met += g.Count;
             else notMet += g.Count;
         }
 

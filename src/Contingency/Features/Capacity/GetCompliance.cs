@@ -39,9 +39,11 @@ public sealed class GetComplianceHandler(ContingencyDb db, TimeProvider clock) :
 
         var followUps = db.Appointments.AsNoTracking()
             .Where(a => a.ProgramId == program.Id && a.Kind == Appointment.FollowUp && a.HeldSlot != null);
-        var counts = await followUps.GroupBy(a => a.TimelyAccessMet).Select(g => new { Met = g.Key, Count = g.Count() }).ToListAsync(ct);
+        // Counted from the database's own counts of held appointments (BookedCounts), not row by row.
+        var counts = await db.BookedCounts.AsNoTracking().Where(c => c.ProgramId == program.Id && c.Kind == Appointment.FollowUp)
+            .GroupBy(c => c.TimelyAccess).Select(g => new { Met = g.Key, Count = g.Sum(c => c.Count) }).ToListAsync(ct);
         var total = counts.Sum(c => c.Count);
-        var within = counts.Where(c => c.Met == true).Sum(c => c.Count);
+        var within = counts.Where(c => c.Met == 1).Sum(c => c.Count);
 
         // Read only when the counts say some are late: it is a second pass over the program's follow-ups.
         var late = total == within ? [] : (await followUps.Where(a => a.TimelyAccessMet == false)

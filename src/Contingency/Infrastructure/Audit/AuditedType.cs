@@ -38,7 +38,7 @@ public sealed class AuditedType
     /// release guard rows, which repeat what the released payment's own entry says
     /// (<c>status: scheduled → released; batchId: … </c>) and would double a payment run's trail.
     /// </summary>
-    private static readonly HashSet<Type> NotAudited = [typeof(AuditEntry), typeof(IdempotencyRecord), typeof(PaymentRelease)];
+    private static readonly HashSet<Type> NotAudited = [typeof(AuditEntry), typeof(IdempotencyRecord), typeof(PaymentRelease), typeof(BookedCount)];
 
     /// <summary>Bookkeeping every write touches: the entry's own time says as much.</summary>
     private static readonly HashSet<string> Bookkeeping = ["CreatedAt", "UpdatedAt", "BookingsVersion"];

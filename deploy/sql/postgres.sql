@@ -825,11 +825,18 @@ END $EF$;
 DO $EF$
 BEGIN
     IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130043300_BookedCounts') THEN
+    LOCK TABLE "Appointments" IN SHARE ROW EXCLUSIVE MODE;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130043300_BookedCounts') THEN
     INSERT INTO "BookedCounts" ("ProgramId", "Region", "LicenseType", "LocalDate", "Kind", "TimelyAccess", "Count")
     SELECT "ProgramId", "Region", "LicenseType", "LocalDate", "Kind",
            CASE WHEN "TimelyAccessMet" IS NULL THEN -1 WHEN "TimelyAccessMet" THEN 1 ELSE 0 END, COUNT(*)
     FROM "Appointments" WHERE "HeldSlot" IS NOT NULL
-    GROUP BY 1, 2, 3, 4, 5, 6
+    GROUP BY 1, 2, 3, 4, 5, 6;
     END IF;
 END $EF$;
 

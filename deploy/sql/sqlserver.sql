@@ -932,7 +932,7 @@ IF NOT EXISTS (
 BEGIN
     INSERT INTO [BookedCounts] ([ProgramId], [Region], [LicenseType], [LocalDate], [Kind], [TimelyAccess], [Count])
     SELECT [ProgramId], [Region], [LicenseType], [LocalDate], [Kind], ISNULL(CAST([TimelyAccessMet] AS int), -1), COUNT(*)
-    FROM [Appointments] WHERE [HeldSlot] IS NOT NULL
+    FROM [Appointments] WITH (TABLOCKX, HOLDLOCK) WHERE [HeldSlot] IS NOT NULL
     GROUP BY [ProgramId], [Region], [LicenseType], [LocalDate], [Kind], ISNULL(CAST([TimelyAccessMet] AS int), -1)
 END;
 

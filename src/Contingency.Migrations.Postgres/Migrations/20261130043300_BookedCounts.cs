@@ -31,12 +31,15 @@ namespace Contingency.Migrations.Postgres.Migrations
             // The counts of the appointments already held, then a trigger that keeps them: an appointment
             // that comes to hold a slot adds one to its row, one that stops holding it (cancelled,
             // displaced, rescheduled away) takes one away, in the transaction that changes it.
+            // Appointments is locked against writes (reads go on) from here to the migration's commit, so a
+            // node of the previous release cannot change an appointment between the backfill and the trigger.
+            migrationBuilder.Sql("""LOCK TABLE "Appointments" IN SHARE ROW EXCLUSIVE MODE;""");
             migrationBuilder.Sql("""
                 INSERT INTO "BookedCounts" ("ProgramId", "Region", "LicenseType", "LocalDate", "Kind", "TimelyAccess", "Count")
                 SELECT "ProgramId", "Region", "LicenseType", "LocalDate", "Kind",
                        CASE WHEN "TimelyAccessMet" IS NULL THEN -1 WHEN "TimelyAccessMet" THEN 1 ELSE 0 END, COUNT(*)
                 FROM "Appointments" WHERE "HeldSlot" IS NOT NULL
-                GROUP BY 1, 2, 3, 4, 5, 6
+                GROUP BY 1, 2, 3, 4, 5, 6;
                 """);
             migrationBuilder.Sql("""
                 CREATE FUNCTION "Appointments_CountBooked"() RETURNS trigger LANGUAGE plpgsql AS $$

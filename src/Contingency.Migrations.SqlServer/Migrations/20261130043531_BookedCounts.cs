@@ -34,10 +34,12 @@ namespace Contingency.Migrations.SqlServer.Migrations
             // that comes to hold a slot adds one to its row, one that stops holding it (cancelled,
             // displaced, rescheduled away) takes one away, in the statement that changes it. The trigger
             // sees a statement's rows at once (inserted, deleted), so it nets them per row of counts first.
+            // The exclusive table lock, held to the migration's commit, keeps a node of the previous release
+            // from changing an appointment between the backfill and the trigger.
             migrationBuilder.Sql("""
                 INSERT INTO [BookedCounts] ([ProgramId], [Region], [LicenseType], [LocalDate], [Kind], [TimelyAccess], [Count])
                 SELECT [ProgramId], [Region], [LicenseType], [LocalDate], [Kind], ISNULL(CAST([TimelyAccessMet] AS int), -1), COUNT(*)
-                FROM [Appointments] WHERE [HeldSlot] IS NOT NULL
+                FROM [Appointments] WITH (TABLOCKX, HOLDLOCK) WHERE [HeldSlot] IS NOT NULL
                 GROUP BY [ProgramId], [Region], [LicenseType], [LocalDate], [Kind], ISNULL(CAST([TimelyAccessMet] AS int), -1)
                 """);
             migrationBuilder.Sql(OwnBatch("""

@@ -159,9 +159,9 @@ public sealed class PreviewRoutesTests
         var made = Assert.Single(payments, p => p.Str("kind") == "adjustment");
         Assert.Equal((adjustment.Str("periodStart"), adjustment.Int("sessions"), adjustment.GetProperty("amount").GetDecimal(), adjustment.Str("dueAt")),
             (made.Str("periodStart"), made.Int("sessions"), made.GetProperty("amount").GetDecimal(), made.Str("dueAt")));
-        var recomputed = answer.GetProperty("recomputedPayments").EnumerateArray().ToList();
-        Assert.All(recomputed, r => Assert.Equal(r.GetProperty("amount").GetDecimal(),
-            payments.Single(p => p.Id() == r.Id()).GetProperty("amount").GetDecimal()));
+        // The partly removed week was paid already: it comes back as the adjustment above, and no scheduled
+        // payment is recomputed.
+        Assert.Empty(answer.GetProperty("recomputedPayments").EnumerateArray());
 
         // Now inactive: the preview refuses as the deactivation does.
         (await api.Post($"/api/providers/{providerId}/deactivate/preview", body)).ExpectProblem(HttpStatusCode.Conflict, "invalid-transition");

@@ -45,8 +45,8 @@ public sealed class GetCapacityValidator : AbstractValidator<GetCapacity>
 /// Committed slots are counted from the commitments' patterns: commitments that share a pattern, region
 /// and licence type are counted once and multiplied, so this is pure arithmetic over a handful of groups.
 /// Booked slots are the database's own counts (BookedCounts, kept by triggers on Appointments per
-/// region, licence type, local day, kind and timeliness), so no appointment is read at all. Both are then folded into days or
-/// Monday-started weeks, and into the licence types' totals.
+/// region, licence type, local day, kind and timeliness), so no appointment is read at all. Both are
+/// then folded into days or Monday-started weeks, and into the licence types' totals.
 /// </summary>
 public sealed class GetCapacityHandler(ContingencyDb db) : IQueryHandler<GetCapacity, CapacityView>
 {

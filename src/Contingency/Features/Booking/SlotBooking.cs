@@ -34,25 +34,40 @@ public static class SlotBooking
     /// </summary>
     public static async Task SaveReplacementAsync(ContingencyDb db, Appointment replacement, ProgramZone zone, CancellationToken ct)
     {
-        try
+        for (var attempt = 1; ; attempt++)
         {
-            await using var tx = await db.Database.BeginTransactionAsync(ct);
-            await db.Commitments.Where(c => c.Id == replacement.CommitmentId)
-                .ExecuteUpdateAsync(u => u.SetProperty(c => c.EndsOn, c => c.EndsOn), ct);
-            await db.SaveChangesAsync(ct);
-            await tx.CommitAsync(ct);
-        }
-        catch (DbUpdateException e) when (LostToWithdrawal(e))
-        {
-            db.ChangeTracker.Clear();
-            throw NotACommittedSlot(replacement.ProviderId, zone.ToLocal(replacement.Start));
-        }
-        catch (DbUpdateException e) when (e.IsUniqueViolation())
-        {
-            db.ChangeTracker.Clear();
-            throw SlotTaken(replacement.ProviderId, zone.ToLocal(replacement.Start));
+            try
+            {
+                await using var tx = await db.Database.BeginTransactionAsync(ct);
+                await db.Commitments.Where(c => c.Id == replacement.CommitmentId)
+                    .ExecuteUpdateAsync(u => u.SetProperty(c => c.EndsOn, c => c.EndsOn), ct);
+                // The changes stay pending until the commit holds, so a save the database ends (even at the
+                // commit) can run again with exactly the same changes.
+                await db.SaveChangesAsync(acceptAllChangesOnSuccess: false, ct);
+                await tx.CommitAsync(ct);
+                db.ChangeTracker.AcceptAllChanges();
+                return;
+            }
+            // Chosen as a deadlock victim (two replacements crossing between the same two days take their
+            // BookedCounts rows in opposite orders): nothing was written, so the same save runs again once
+            // the other has committed. A save that keeps losing is 409 concurrent-update, as elsewhere.
+            catch (Exception e) when (e.IsTransientConflict() && attempt < ReplacementAttempts)
+            {
+            }
+            catch (DbUpdateException e) when (LostToWithdrawal(e))
+            {
+                db.ChangeTracker.Clear();
+                throw NotACommittedSlot(replacement.ProviderId, zone.ToLocal(replacement.Start));
+            }
+            catch (DbUpdateException e) when (e.IsUniqueViolation())
+            {
+                db.ChangeTracker.Clear();
+                throw SlotTaken(replacement.ProviderId, zone.ToLocal(replacement.Start));
+            }
         }
     }
+
+    private const int ReplacementAttempts = 3;
 
     /// <summary>
     /// The database refused the insert because the commitment no longer covers the slot's day: a

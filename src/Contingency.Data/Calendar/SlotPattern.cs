@@ -7,7 +7,13 @@ public sealed record SlotPattern(
     TimeOnly FirstSlotAt,
     DateOnly StartsOn,
     DateOnly EndsOn,
-    IReadOnlySet<DateOnly> ExcludedDates);
+    IReadOnlySet<DateOnly> ExcludedDates)
+{
+    /// <summary>The pattern of a commitment's stored columns (what a query projects instead of the whole entity).</summary>
+    public static SlotPattern Of(int slotsPerDay, int weekdayMask, TimeOnly firstSlotAt, DateOnly startsOn, DateOnly endsOn,
+        IEnumerable<DateOnly> excludedDates) =>
+        new(slotsPerDay, new WeekdaySet(weekdayMask), firstSlotAt, startsOn, endsOn, excludedDates.ToHashSet());
+}
 
 /// <summary>A set of weekdays as a bit mask (bit n = DayOfWeek n), cheap to store and to test.</summary>
 public readonly record struct WeekdaySet(int Mask)

@@ -90,7 +90,7 @@ public sealed class Commitment
     public DateOnly PlannedEndsOn => StartsOn.AddDays(7 * Weeks - 1);
     public WeekdaySet Weekdays => new(WeekdayMask);
 
-    public SlotPattern Pattern => new(SlotsPerDay, Weekdays, FirstSlotAt, StartsOn, EndsOn, ExcludedDates.ToHashSet());
+    public SlotPattern Pattern => SlotPattern.Of(SlotsPerDay, WeekdayMask, FirstSlotAt, StartsOn, EndsOn, ExcludedDates);
 
     /// <summary>
     /// The program was extended and this commitment ran to its old end: it runs on for the same

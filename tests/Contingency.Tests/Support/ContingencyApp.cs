@@ -210,7 +210,7 @@ public sealed class ContingencyApp : WebApplicationFactory<Program>
                 .Order().ToList();
             var held = (await db.Appointments.AsNoTracking().Where(a => a.HeldSlot != null)
                     .Select(a => new { a.ProgramId, a.Region, a.LicenseType, a.LocalDate, a.Kind, a.TimelyAccessMet }).ToListAsync())
-                .GroupBy(a => (a.ProgramId, a.Region, a.LicenseType, a.LocalDate, a.Kind, a.TimelyAccessMet is null ? -1 : a.TimelyAccessMet.Value ? 1 : 0))
+                .GroupBy(a => (a.ProgramId, a.Region, a.LicenseType, a.LocalDate, a.Kind, a.TimelyAccessMet is null ? Contingency.Data.Entities.BookedCount.NotApplicable : a.TimelyAccessMet.Value ? 1 : 0))
                 .Select(g => (g.Key.ProgramId, g.Key.Region, g.Key.LicenseType, g.Key.LocalDate, g.Key.Kind, g.Key.Item6, g.Count()))
                 .Order().ToList();
             return counted.SequenceEqual(held) ? null

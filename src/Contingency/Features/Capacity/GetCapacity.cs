@@ -154,8 +154,7 @@ public sealed class GetCapacityHandler(ContingencyDb db) : IQueryHandler<GetCapa
         foreach (var group in alike)
         {
             var r = group.First();
-            var pattern = new SlotPattern(r.SlotsPerDay, new WeekdaySet(r.WeekdayMask), r.FirstSlotAt, r.StartsOn, r.EndsOn,
-                r.ExcludedDates.ToHashSet());
+            var pattern = SlotPattern.Of(r.SlotsPerDay, r.WeekdayMask, r.FirstSlotAt, r.StartsOn, r.EndsOn, r.ExcludedDates);
             var multiplicity = group.Count();
             for (var date = pattern.StartsOn; date <= pattern.EndsOn; date = date.AddDays(1))
             {

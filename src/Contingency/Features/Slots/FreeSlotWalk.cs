@@ -68,6 +68,6 @@ public static class FreeSlotWalk
             })
             .ToListAsync(ct);
         return rows.Select(r => new SlotSource(r.ProviderId, r.Region, r.Modalities,
-            new SlotPattern(r.SlotsPerDay, new WeekdaySet(r.WeekdayMask), r.FirstSlotAt, r.StartsOn, r.EndsOn, r.ExcludedDates.ToHashSet()))).ToList();
+            SlotPattern.Of(r.SlotsPerDay, r.WeekdayMask, r.FirstSlotAt, r.StartsOn, r.EndsOn, r.ExcludedDates))).ToList();
     }
 }

@@ -887,3 +887,34 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130060904_CalendarFeeds') THEN
+    CREATE TABLE "CalendarFeeds" (
+        "ProviderId" character varying(40) NOT NULL,
+        "SecretHash" character varying(64) NOT NULL,
+        "IssuedAt" timestamp with time zone NOT NULL,
+        CONSTRAINT "PK_CalendarFeeds" PRIMARY KEY ("ProviderId"),
+        CONSTRAINT "FK_CalendarFeeds_Providers_ProviderId" FOREIGN KEY ("ProviderId") REFERENCES "Providers" ("Id") ON DELETE RESTRICT
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130060904_CalendarFeeds') THEN
+    CREATE UNIQUE INDEX "IX_CalendarFeeds_SecretHash" ON "CalendarFeeds" ("SecretHash");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130060904_CalendarFeeds') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261130060904_CalendarFeeds', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -979,3 +979,38 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130060927_CalendarFeeds'
+)
+BEGIN
+    CREATE TABLE [CalendarFeeds] (
+        [ProviderId] nvarchar(40) NOT NULL,
+        [SecretHash] nvarchar(64) NOT NULL,
+        [IssuedAt] datetimeoffset NOT NULL,
+        CONSTRAINT [PK_CalendarFeeds] PRIMARY KEY ([ProviderId]),
+        CONSTRAINT [FK_CalendarFeeds_Providers_ProviderId] FOREIGN KEY ([ProviderId]) REFERENCES [Providers] ([Id]) ON DELETE NO ACTION
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130060927_CalendarFeeds'
+)
+BEGIN
+    CREATE UNIQUE INDEX [IX_CalendarFeeds_SecretHash] ON [CalendarFeeds] ([SecretHash]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130060927_CalendarFeeds'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130060927_CalendarFeeds', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -22,6 +22,9 @@ public static class DataClasses
 
     /// <summary>Free text people type (a withdrawal's reason): it may name anyone or anything.</summary>
     public static DataClassification FreeText { get; } = new(Taxonomy, nameof(FreeText));
+
+    /// <summary>What opens something without a token (a calendar feed's secret, or its hash).</summary>
+    public static DataClassification Secret { get; } = new(Taxonomy, nameof(Secret));
 }
 
 /// <summary>
@@ -44,3 +47,7 @@ public sealed class LicenceDataAttribute() : DataClassificationAttribute(DataCla
 /// <summary>Free text (a withdrawal's reason).</summary>
 [AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter | AttributeTargets.Field)]
 public sealed class FreeTextDataAttribute() : DataClassificationAttribute(DataClasses.FreeText);
+
+/// <summary>A secret, or what is derived from one (a calendar feed's hash).</summary>
+[AttributeUsage(AttributeTargets.Property | AttributeTargets.Parameter | AttributeTargets.Field)]
+public sealed class SecretDataAttribute() : DataClassificationAttribute(DataClasses.Secret);

@@ -4,9 +4,11 @@ using System.Globalization;
 using System.Text.Json;
 using Contingency.Features.Audit;
 using Contingency.Features.Booking;
+using Contingency.Features.CalendarFeeds;
 using Contingency.Features.Capacity;
 using Contingency.Features.Commitments;
 using Contingency.Features.Displaced;
+using Contingency.Features.Fhir;
 using Contingency.Features.Operations;
 using Contingency.Features.Payments;
 using Contingency.Features.Programs;
@@ -62,6 +64,8 @@ builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Si
 
 builder.Services.ConfigureHttpJsonOptions(o => JsonSetup.Configure(o.SerializerOptions));
 builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+// Before AddProblemDetails: the first writer that takes a response writes it, and under /fhir errors are OperationOutcome.
+builder.Services.AddFhir();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsHandler.AddCode);
 builder.Services.AddScoped<Idempotency>();
 builder.Services.AddExceptionHandler<ProblemDetailsHandler>();
@@ -140,6 +144,8 @@ app.MapDisplaced();
 app.MapCapacity();
 app.MapPayments();
 app.MapAudit();
+app.MapCalendarFeeds();
+app.MapFhir();
 app.MapContingencyScreens();
 app.RequireRolesOnEveryRoute();
 

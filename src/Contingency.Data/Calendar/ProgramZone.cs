@@ -60,6 +60,39 @@ public sealed class ProgramZone
 
     public DateOnly Today(TimeProvider clock) => LocalDateOf(clock.GetUtcNow());
 
+    /// <summary>The offset from UTC in force at an instant, and whether it is the zone's summer time.</summary>
+    public (TimeSpan Offset, bool Daylight) OffsetAt(DateTimeOffset instant) =>
+        (zone.GetUtcOffset(instant), zone.IsDaylightSavingTime(instant));
+
+    /// <summary>
+    /// The instants in [from, to) at which the zone's offset changes, each with the offset before and
+    /// after, to the minute: what a calendar file's VTIMEZONE spells out for the window it covers.
+    /// </summary>
+    public IReadOnlyList<(DateTimeOffset At, TimeSpan Before, TimeSpan After, bool Daylight)> Transitions(DateTimeOffset from, DateTimeOffset to)
+    {
+        var found = new List<(DateTimeOffset, TimeSpan, TimeSpan, bool)>();
+        var step = TimeSpan.FromHours(1);
+        // From a whole UTC day, so every probe falls on a whole minute as the changes do.
+        from = new DateTimeOffset(from.UtcDateTime.Date, TimeSpan.Zero);
+        var before = zone.GetUtcOffset(from);
+        for (var t = from; t < to; t += step)
+        {
+            var next = t + step;
+            var after = zone.GetUtcOffset(next);
+            if (after == before) continue;
+            // Somewhere in (t, next]: narrow it to the minute at which the new offset holds.
+            var (low, high) = (t, next);
+            while (high - low > TimeSpan.FromMinutes(1))
+            {
+                var mid = low + TimeSpan.FromMinutes(Math.Floor((high - low).TotalMinutes / 2));
+                if (zone.GetUtcOffset(mid) == before) low = mid; else high = mid;
+            }
+            if (high < to) found.Add((high.ToUniversalTime(), before, after, zone.IsDaylightSavingTime(high)));
+            before = after;
+        }
+        return found;
+    }
+
     /// <summary>
     /// True when the zone's offset is the same all day, so every wall-clock time of the day exists once.
     /// Lets slot counting skip per-slot checks on all but the two transition days a year.

@@ -176,3 +176,17 @@ internal sealed class BookedCountConfiguration : IEntityTypeConfiguration<Booked
     }
 }
 
+
+internal sealed class CalendarFeedConfiguration : IEntityTypeConfiguration<CalendarFeed>
+{
+    public void Configure(EntityTypeBuilder<CalendarFeed> b)
+    {
+        b.ToTable("CalendarFeeds");
+        // One feed per provider; a feed request finds its provider by the secret's hash.
+        b.HasKey(f => f.ProviderId);
+        b.Property(f => f.ProviderId).HasMaxLength(40);
+        b.Property(f => f.SecretHash).HasMaxLength(64);
+        b.HasIndex(f => f.SecretHash).IsUnique();
+        b.HasOne<Provider>().WithMany().HasForeignKey(f => f.ProviderId).OnDelete(DeleteBehavior.Restrict);
+    }
+}

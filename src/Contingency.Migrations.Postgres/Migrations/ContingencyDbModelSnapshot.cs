@@ -226,6 +226,28 @@ namespace Contingency.Migrations.Postgres.Migrations
                     b.ToTable("BookedCounts", (string)null);
                 });
 
+            modelBuilder.Entity("Contingency.Data.Entities.CalendarFeed", b =>
+                {
+                    b.Property<string>("ProviderId")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)");
+
+                    b.HasKey("ProviderId");
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
+                    b.ToTable("CalendarFeeds", (string)null);
+                });
+
             modelBuilder.Entity("Contingency.Data.Entities.CareProgram", b =>
                 {
                     b.Property<string>("Id")
@@ -650,6 +672,15 @@ namespace Contingency.Migrations.Postgres.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Contingency.Data.Entities.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Contingency.Data.Entities.CalendarFeed", b =>
+                {
                     b.HasOne("Contingency.Data.Entities.Provider", null)
                         .WithMany()
                         .HasForeignKey("ProviderId")

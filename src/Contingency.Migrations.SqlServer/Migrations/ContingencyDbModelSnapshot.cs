@@ -238,6 +238,28 @@ namespace Contingency.Migrations.SqlServer.Migrations
                     b.ToTable("BookedCounts", (string)null);
                 });
 
+            modelBuilder.Entity("Contingency.Data.Entities.CalendarFeed", b =>
+                {
+                    b.Property<string>("ProviderId")
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.HasKey("ProviderId");
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
+                    b.ToTable("CalendarFeeds", (string)null);
+                });
+
             modelBuilder.Entity("Contingency.Data.Entities.CareProgram", b =>
                 {
                     b.Property<string>("Id")
@@ -663,6 +685,15 @@ namespace Contingency.Migrations.SqlServer.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Contingency.Data.Entities.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Contingency.Data.Entities.CalendarFeed", b =>
+                {
                     b.HasOne("Contingency.Data.Entities.Provider", null)
                         .WithMany()
                         .HasForeignKey("ProviderId")

@@ -218,6 +218,28 @@ namespace Contingency.Migrations.Sqlite.Migrations
                     b.ToTable("BookedCounts", (string)null);
                 });
 
+            modelBuilder.Entity("Contingency.Data.Entities.CalendarFeed", b =>
+                {
+                    b.Property<string>("ProviderId")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("IssuedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("SecretHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("ProviderId");
+
+                    b.HasIndex("SecretHash")
+                        .IsUnique();
+
+                    b.ToTable("CalendarFeeds", (string)null);
+                });
+
             modelBuilder.Entity("Contingency.Data.Entities.CareProgram", b =>
                 {
                     b.Property<string>("Id")
@@ -642,6 +664,15 @@ namespace Contingency.Migrations.Sqlite.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired();
 
+                    b.HasOne("Contingency.Data.Entities.Provider", null)
+                        .WithMany()
+                        .HasForeignKey("ProviderId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired();
+                });
+
+            modelBuilder.Entity("Contingency.Data.Entities.CalendarFeed", b =>
+                {
                     b.HasOne("Contingency.Data.Entities.Provider", null)
                         .WithMany()
                         .HasForeignKey("ProviderId")

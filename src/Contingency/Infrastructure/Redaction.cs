@@ -28,7 +28,7 @@ public static class Redaction
     public static IHostApplicationBuilder AddContingencyRedaction(this IHostApplicationBuilder builder)
     {
         builder.Services.AddRedaction(redaction => redaction
-            .SetRedactor<MarkingRedactor>(DataClasses.Member, DataClasses.Contact, DataClasses.Licence, DataClasses.FreeText)
+            .SetRedactor<MarkingRedactor>(DataClasses.Member, DataClasses.Contact, DataClasses.Licence, DataClasses.FreeText, DataClasses.Secret)
             // A classification added later without a redactor of its own is still redacted.
             .SetFallbackRedactor<MarkingRedactor>());
         builder.Logging.EnableRedaction();

@@ -7,7 +7,7 @@ using Contingency.Data.Entities;
 using Microsoft.EntityFrameworkCore;
 
 /// <summary>A commitment whose slots a search may offer, with what the search filters and groups by.</summary>
-public sealed record SlotSource(string ProviderId, string Region, IReadOnlyList<string> Modalities, SlotPattern Pattern);
+public sealed record SlotSource(string ProviderId, string CommitmentId, string Region, IReadOnlyList<string> Modalities, SlotPattern Pattern);
 
 /// <summary>A free slot found by <see cref="FreeSlotWalk"/>.</summary>
 public sealed record FreeSlot(SlotSource Source, Slot Slot);
@@ -64,10 +64,10 @@ public static class FreeSlotWalk
             .Where(c => c.ProgramId == programId && c.StartsOn <= to && c.EndsOn >= from && c.EndsOn >= c.StartsOn)
             .Join(kept, c => c.ProviderId, p => p.Id, (c, p) => new
             {
-                c.ProviderId, c.SlotsPerDay, c.WeekdayMask, c.FirstSlotAt, c.StartsOn, c.EndsOn, c.ExcludedDates, p.Region, p.Modalities,
+                c.ProviderId, CommitmentId = c.Id, c.SlotsPerDay, c.WeekdayMask, c.FirstSlotAt, c.StartsOn, c.EndsOn, c.ExcludedDates, p.Region, p.Modalities,
             })
             .ToListAsync(ct);
-        return rows.Select(r => new SlotSource(r.ProviderId, r.Region, r.Modalities,
+        return rows.Select(r => new SlotSource(r.ProviderId, r.CommitmentId, r.Region, r.Modalities,
             SlotPattern.Of(r.SlotsPerDay, r.WeekdayMask, r.FirstSlotAt, r.StartsOn, r.EndsOn, r.ExcludedDates))).ToList();
     }
 }

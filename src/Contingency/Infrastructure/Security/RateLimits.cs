@@ -15,6 +15,8 @@ public static class RateLimits
 {
     /// <summary>Booking and rescheduling (and, later, roster import).</summary>
     public const string PerCaller = "per-caller";
+    /// <summary>Routes without a token (calendar feeds): the same limits, per client address.</summary>
+    public const string PerClient = "per-client";
     public const int DefaultBurst = 100;
     public const int DefaultPermitsPerSecond = 50;
 
@@ -31,16 +33,8 @@ public static class RateLimits
             .ValidateOnStart();
         return services.AddRateLimiter(options =>
         {
-            options.AddPolicy(PerCaller, context => RateLimitPartition.GetTokenBucketLimiter(
-                context.User.FindFirst(ClaimNames.Subject)?.Value ?? "",
-                _ => new TokenBucketRateLimiterOptions
-                {
-                    TokenLimit = Limits(context).Burst,
-                    TokensPerPeriod = Limits(context).PermitsPerSecond,
-                    ReplenishmentPeriod = TimeSpan.FromSeconds(1),
-                    QueueLimit = 0,
-                    AutoReplenishment = true,
-                }));
+            options.AddPolicy(PerCaller, context => Bucket(context, context.User.FindFirst(ClaimNames.Subject)?.Value ?? ""));
+            options.AddPolicy(PerClient, context => Bucket(context, context.Connection.RemoteIpAddress?.ToString() ?? ""));
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = async (context, ct) =>
             {
@@ -60,6 +54,16 @@ public static class RateLimits
             };
         });
     }
+
+    private static RateLimitPartition<string> Bucket(HttpContext context, string key) =>
+        RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = Limits(context).Burst,
+            TokensPerPeriod = Limits(context).PermitsPerSecond,
+            ReplenishmentPeriod = TimeSpan.FromSeconds(1),
+            QueueLimit = 0,
+            AutoReplenishment = true,
+        });
 
     private static Settings Limits(HttpContext context) =>
         context.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Settings>>().Value;

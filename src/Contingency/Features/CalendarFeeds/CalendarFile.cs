@@ -1,0 +1,83 @@
+namespace Contingency.Features.CalendarFeeds;
+
+using Contingency.Data.Calendar;
+using Ical.Net;
+using Ical.Net.CalendarComponents;
+using Ical.Net.DataTypes;
+using Ical.Net.Serialization;
+using ICalendar = Ical.Net.Calendar;
+
+/// <summary>One event of a feed, in the program's zone.</summary>
+public sealed record FeedEvent(string Uid, int Sequence, DateTimeOffset Start, DateTimeOffset End, ProgramZone Zone,
+    string Summary, string Description, bool Busy, bool Cancelled, DateTimeOffset LastModified);
+
+/// <summary>
+/// An RFC 5545 calendar of feed events, written with Ical.Net. Times are local with their zone's
+/// TZID, and each zone gets a VTIMEZONE of its own, built from the zone as the service knows it
+/// (the offsets the slots were computed with) for just the span the events cover: a calendar app
+/// then shows 09:00 as 09:00 on both sides of a DST change, whatever zone data it holds itself.
+/// </summary>
+public static class CalendarFile
+{
+    public static string Write(string name, IReadOnlyList<FeedEvent> events)
+    {
+        var calendar = new ICalendar { ProductId = "-//Contingency//Calendar feed//EN", Method = CalendarMethods.Publish };
+        calendar.AddProperty("X-WR-CALNAME", name);
+        // Subscribing apps that honour these poll hourly; the ETag makes an unchanged poll cheap.
+        var refresh = new CalendarProperty("REFRESH-INTERVAL", "PT1H");
+        refresh.AddParameter("VALUE", "DURATION");
+        calendar.AddProperty(refresh);
+        calendar.AddProperty("X-PUBLISHED-TTL", "PT1H");
+
+        foreach (var zone in events.GroupBy(e => e.Zone.Id))
+            calendar.TimeZones.Add(TimeZoneOf(zone.First().Zone, zone.Min(e => e.Start), zone.Max(e => e.End)));
+
+        foreach (var e in events)
+        {
+            var stamp = new CalDateTime(e.LastModified.UtcDateTime, CalDateTime.UtcTzId);
+            calendar.Events.Add(new CalendarEvent
+            {
+                Uid = e.Uid,
+                Sequence = e.Sequence,
+                // The last change, not the time of the request: the same data writes the same file.
+                DtStamp = stamp,
+                LastModified = stamp,
+                DtStart = Local(e.Zone, e.Start),
+                DtEnd = Local(e.Zone, e.End),
+                Summary = e.Summary,
+                Description = e.Description,
+                Transparency = e.Busy ? TransparencyType.Opaque : TransparencyType.Transparent,
+                Status = e.Cancelled ? EventStatus.Cancelled : EventStatus.Confirmed,
+            });
+        }
+        return new CalendarSerializer().SerializeToString(calendar)!;
+    }
+
+    private static CalDateTime Local(ProgramZone zone, DateTimeOffset instant) =>
+        new(zone.ToLocal(instant).DateTime, zone.Id, hasTime: true);
+
+    /// <summary>
+    /// The zone's observances from a day before the first event to a day after the last: the offset in
+    /// force at the start, then one observance per change, each starting at the wall-clock time the
+    /// change happens (in the offset before it), as RFC 5545 has it.
+    /// </summary>
+    internal static VTimeZone TimeZoneOf(ProgramZone zone, DateTimeOffset first, DateTimeOffset last)
+    {
+        var from = first.AddDays(-1);
+        var to = last.AddDays(1);
+        var timeZone = new VTimeZone(zone.Id);
+        var (offset, daylight) = zone.OffsetAt(from);
+        timeZone.TimeZoneInfos.Add(Observance(daylight, new DateTimeOffset(from.UtcDateTime.Date, TimeSpan.Zero), offset, offset));
+        foreach (var change in zone.Transitions(from, to))
+            timeZone.TimeZoneInfos.Add(Observance(change.Daylight, change.At, change.Before, change.After));
+        return timeZone;
+    }
+
+    private static VTimeZoneInfo Observance(bool daylight, DateTimeOffset at, TimeSpan before, TimeSpan after) =>
+        new(daylight ? Components.Daylight : Components.Standard)
+        {
+            DtStart = new CalDateTime(DateTime.SpecifyKind(at.UtcDateTime + before, DateTimeKind.Unspecified), null, hasTime: true),
+            OffsetFrom = new UtcOffset(before),
+            OffsetTo = new UtcOffset(after),
+        };
+}

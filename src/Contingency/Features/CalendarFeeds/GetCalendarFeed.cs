@@ -1,0 +1,113 @@
+namespace Contingency.Features.CalendarFeeds;
+
+using System.Security.Cryptography;
+using System.Text;
+using Contingency.Data;
+using Contingency.Data.Calendar;
+using Contingency.Data.Entities;
+using Contingency.Features.Payments;
+using Contingency.Features.Slots;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+/// <summary>A rendered feed, with what lets a calendar app ask "has it changed?" instead of fetching it again.</summary>
+public sealed record CalendarFeedDocument(string Body, string ETag, DateTimeOffset LastModified);
+
+/// <summary>The feed behind a secret: the provider's committed slots of the past 2 and coming 8 weeks.</summary>
+public sealed record GetCalendarFeed([property: SecretData] string Secret) : IQuery<CalendarFeedDocument>;
+
+/// <summary>
+/// One event per committed slot in the window, open or busy, under a UID made of the provider and
+/// the slot's start, so an event keeps its identity as bookings come and go. Its SEQUENCE counts
+/// the changes the slot has seen: each appointment ever made in it added one when it was booked
+/// and one when it ended (cancelled, displaced, completed, no-show). Appointments are never
+/// deleted, so the count only grows. A cancelled, rescheduled or displaced appointment is an event
+/// of its own as well, <c>STATUS:CANCELLED</c>. Events show an appointment's kind and id, nothing of
+/// the member.
+/// </summary>
+public sealed class GetCalendarFeedHandler(ContingencyDb db, TimeProvider clock) : IQueryHandler<GetCalendarFeed, CalendarFeedDocument>
+{
+    public const int PastDays = 14;
+    public const int ComingDays = 56;
+
+    public async ValueTask<CalendarFeedDocument> Handle(GetCalendarFeed query, CancellationToken ct)
+    {
+        var hash = CalendarFeed.LooksLikeSecret(query.Secret) ? CalendarFeed.HashOf(query.Secret) : null;
+        var feed = hash is null ? null : await db.CalendarFeeds.AsNoTracking().FirstOrDefaultAsync(f => f.SecretHash == hash, ct);
+        // Never the secret in the message: it would be the key to the feed, in whatever shows the error.
+        if (feed is null)
+            throw new DomainException(ErrorKind.NotFound, ErrorCodes.NotFound, "No calendar feed at this address: it was never issued, or a newer one replaced it.");
+        var provider = await db.Providers.AsNoTracking().Where(p => p.Id == feed.ProviderId).Select(p => new { p.Id, p.Name }).FirstAsync(ct);
+
+        var now = clock.GetUtcNow();
+        var commitments = await CommittedSlots.OfProviderAsync(db, provider.Id, ct);
+        // A day of slack either side of the window: each program's zone decides which of these fall inside it.
+        var earliest = now.AddDays(-PastDays - 1);
+        var latest = now.AddDays(ComingDays + 1);
+        var appointments = await db.Appointments.AsNoTracking()
+            .Where(a => a.ProviderId == provider.Id && a.Start >= earliest && a.Start <= latest)
+            .Select(a => new FeedAppointment(a.Id, a.ProgramId, a.Start, a.End, a.LocalDate, a.Status, a.Kind, a.HeldSlot, a.RescheduledToId, a.UpdatedAt))
+            .ToListAsync(ct);
+        var zones = await ProgramZones.OfAsync(db, appointments.Select(a => a.ProgramId), ct);
+
+        var events = new List<FeedEvent>();
+        var atStart = appointments.ToLookup(a => a.Start);
+        var seen = new HashSet<DateTimeOffset>();
+        foreach (var c in commitments)
+        {
+            var zone = c.Calendar.Zone;
+            var (from, to) = Window(zone, now);
+            foreach (var slot in c.Calendar.Slots(c.Pattern, from, to))
+            {
+                // Two programs' commitments may share a start; the provider has one slot then, and one event.
+                if (!seen.Add(slot.Start)) continue;
+                var made = atStart[slot.Start];
+                var holder = made.FirstOrDefault(a => a.HeldSlot is not null);
+                events.Add(new FeedEvent(
+                    $"slot-{provider.Id}-{slot.Start.UtcDateTime:yyyyMMdd'T'HHmm}Z@contingency",
+                    made.Sum(a => a.Status == Appointment.Booked ? 1 : 2),
+                    slot.Start, slot.End, zone,
+                    holder is null ? "Open slot" : $"{KindTitle(holder.Kind)}{StatusNote(holder.Status)}",
+                    holder is null ? "Open for booking." : $"Appointment {holder.Id}",
+                    Busy: holder is not null, Cancelled: false,
+                    made.Select(a => a.UpdatedAt).Append(c.Commitment.CreatedAt).Max()));
+            }
+        }
+        foreach (var a in appointments.Where(a => a.Status is Appointment.Cancelled or Appointment.Displaced))
+        {
+            var zone = zones[a.ProgramId];
+            var (from, to) = Window(zone, now);
+            if (a.LocalDate < from || a.LocalDate > to) continue;
+            var what = a.Status == Appointment.Displaced ? "Displaced" : a.RescheduledToId is not null ? "Rescheduled" : "Cancelled";
+            events.Add(new FeedEvent($"appointment-{a.Id}@contingency", 1, a.Start, a.End, zone,
+                $"{what}: {KindTitle(a.Kind).ToLowerInvariant()}", $"Appointment {a.Id}", Busy: false, Cancelled: true, a.UpdatedAt));
+        }
+        events.Sort((x, y) => x.Start != y.Start ? x.Start.CompareTo(y.Start) : string.CompareOrdinal(x.Uid, y.Uid));
+
+        var body = CalendarFile.Write($"Contingency: {provider.Name}", events);
+        var etag = "\"" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(body)), 0, 18).Replace('+', '-').Replace('/', '_') + "\"";
+        // The window moves at each midnight without any event changing: that counts as a change too.
+        var windowMoved = commitments.Select(c => c.Calendar.Zone).Concat(zones.Values)
+            .Select(z => z.ReachedAt(z.LocalDateOf(now), TimeOnly.MinValue)).DefaultIfEmpty(now).Max();
+        var lastModified = events.Select(e => e.LastModified).Append(windowMoved).Max();
+        return new CalendarFeedDocument(body, etag, lastModified);
+    }
+
+    private static (DateOnly From, DateOnly To) Window(ProgramZone zone, DateTimeOffset now)
+    {
+        var today = zone.LocalDateOf(now);
+        return (today.AddDays(-PastDays), today.AddDays(ComingDays - 1));
+    }
+
+    private static string KindTitle(string kind) => kind == Appointment.FollowUp ? "Follow-up appointment" : "Intake appointment";
+
+    private static string StatusNote(string status) => status switch
+    {
+        Appointment.Completed => " (completed)",
+        Appointment.NoShow => " (no-show)",
+        _ => "",
+    };
+
+    private sealed record FeedAppointment(string Id, string ProgramId, DateTimeOffset Start, DateTimeOffset End, DateOnly LocalDate,
+        string Status, string Kind, DateTimeOffset? HeldSlot, string? RescheduledToId, DateTimeOffset UpdatedAt);
+}

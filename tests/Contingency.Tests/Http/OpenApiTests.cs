@@ -111,6 +111,8 @@ public sealed class OpenApiTests(ContingencyApp app) : IClassFixture<Contingency
     [InlineData("get", "/api/payment-batches/{id}/remittance.csv", "getRemittance")]
     [InlineData("get", "/api/jobs", "listJobs")]
     [InlineData("get", "/api/audit", "listAudit")]
+    [InlineData("post", "/api/providers/{id}/calendar-feed", "issueCalendarFeed")]
+    [InlineData("get", "/calendar/{secret}.ics", "getCalendarFeed")]
     [InlineData("get", "/health/ready", "getReadiness")]
     public async Task Operation_ids_are_stable(string method, string path, string operationId)
     {

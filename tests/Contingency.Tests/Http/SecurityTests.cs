@@ -66,12 +66,25 @@ public sealed class SecurityTests(ContingencyApp app, ITestOutputHelper output) 
         ["getRemittance"] = [Finance],
         ["listJobs"] = [Finance],
         ["listAudit"] = [],
+        ["issueCalendarFeed"] = [Enrollment, Provider],
+        ["fhirReadPractitioner"] = [Enrollment, Capacity, Provider],
+        ["fhirSearchPractitioner"] = [Enrollment, Capacity, Provider],
+        ["fhirReadSchedule"] = [Enrollment, Scheduling, Provider],
+        ["fhirSearchSchedule"] = [Enrollment, Scheduling, Provider],
+        ["fhirReadSlot"] = [Scheduling, Provider],
+        ["fhirSearchSlot"] = [Scheduling, Provider],
+        ["fhirReadAppointment"] = [Scheduling, Provider],
+        ["fhirSearchAppointment"] = [Scheduling, Provider],
     };
+
+    /// <summary>The FHIR routes' one open door: the CapabilityStatement, which clients read before anything else.</summary>
+    private const string FhirCapabilities = "/fhir/metadata";
 
     private List<(string Method, string Path, string Name, AllowedRoles? Allowed)> Routes() =>
         app.Services.GetRequiredService<EndpointDataSource>().Endpoints
             .OfType<RouteEndpoint>()
-            .Where(e => e.RoutePattern.RawText?.StartsWith("/api", StringComparison.Ordinal) == true)
+            .Where(e => e.RoutePattern.RawText?.StartsWith("/api", StringComparison.Ordinal) == true
+                        || (e.RoutePattern.RawText?.StartsWith("/fhir/", StringComparison.Ordinal) == true && e.RoutePattern.RawText != FhirCapabilities))
             .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (
                 m,
                 e.RoutePattern.RawText!,
@@ -123,7 +136,8 @@ public sealed class SecurityTests(ContingencyApp app, ITestOutputHelper output) 
 
         var open = endpoints.Except(screens).ToList();
         Assert.All(open, e => Assert.True(
-            e.RoutePattern.RawText is "/health/live" or "/health/ready" or "/openapi/{documentName}.json"
+            e.RoutePattern.RawText is "/health/live" or "/health/ready" or "/openapi/{documentName}.json" or FhirCapabilities
+                or "/calendar/{secret}.ics"
                 || e.RoutePattern.RawText!.StartsWith("/scalar", StringComparison.Ordinal)
                 || e.Metadata.GetMetadata<Microsoft.AspNetCore.StaticAssets.StaticAssetDescriptor>() is not null,
             $"{e.RoutePattern.RawText} names no roles and is not one of the open endpoints"));
@@ -169,7 +183,11 @@ public sealed class SecurityTests(ContingencyApp app, ITestOutputHelper output) 
                 {
                     Assert.True(status == exact, $"{why}: expected {exact}, got {status}");
                     var problem = (await response.Content.ReadFromJsonAsync<JsonObject>())!;
-                    Assert.Equal(Infrastructure.ProblemDetailsHandler.CodeOf(exact), (string?)problem["code"]);
+                    // Under /fhir the same code, in FHIR's OperationOutcome.
+                    var code = pattern.StartsWith("/fhir", StringComparison.Ordinal)
+                        ? (string?)problem["issue"]?[0]?["details"]?["coding"]?[0]?["code"]
+                        : (string?)problem["code"];
+                    Assert.Equal(Infrastructure.ProblemDetailsHandler.CodeOf(exact), code);
                     if (exact == 401) Assert.StartsWith("Bearer", response.Headers.WwwAuthenticate.ToString());
                 }
                 else
@@ -241,7 +259,8 @@ public sealed class SecurityTests(ContingencyApp app, ITestOutputHelper output) 
         var scheme = doc["components"]!["securitySchemes"]!["Bearer"]!;
         Assert.Equal("http", (string?)scheme["type"]);
         Assert.Equal("bearer", (string?)scheme["scheme"]);
-        foreach (var (method, pattern, name, _) in Routes())
+        // The FHIR routes are described by their CapabilityStatement, not the OpenAPI document.
+        foreach (var (method, pattern, name, _) in Routes().Where(r => r.Path.StartsWith("/api", StringComparison.Ordinal)))
         {
             var operation = doc["paths"]![pattern.TrimEnd('/')]![method.ToLowerInvariant()]!;
             Assert.NotNull(operation["security"]?[0]?["Bearer"]);

@@ -21,6 +21,8 @@ public sealed class FhirSearch
 
     private static readonly string[] JsonFormats = ["json", "application/json", "application/fhir+json"];
 
+    private static readonly ProgramZone Utc = ProgramZone.Find("Etc/UTC");
+
     private readonly Dictionary<string, List<string>> values;
 
     private FhirSearch(Dictionary<string, List<string>> values, int count, int offset)
@@ -98,8 +100,13 @@ public sealed class FhirSearch
     }).ToList();
 
     /// <summary>The date parameter's conditions, all of which must hold (FHIR's "and" of repeats).</summary>
-    public FhirDates Dates(string name) =>
-        new(values.TryGetValue(name, out var sent) ? sent.Select(v => FhirDate.Parse(name, v)).ToList() : []);
+    public FhirDates Dates(string name)
+    {
+        var dates = new FhirDates(values.TryGetValue(name, out var sent) ? sent.Select(v => FhirDate.Parse(name, v)).ToList() : []);
+        // The window's limit holds before any program's zone is known: checked in UTC here, in the zone later.
+        dates.Window(Utc, Limits.FirstDate, Limits.LastDate, name);
+        return dates;
+    }
 
     private static int? Integer(string name, List<string> sent, int min, int max)
     {

@@ -1,0 +1,278 @@
+namespace Contingency.Tests.Interop;
+
+using System.Net;
+using Contingency.Tests.Support;
+using Hl7.Fhir.Model;
+using Appointment = Hl7.Fhir.Model.Appointment;
+using Task = System.Threading.Tasks.Task;
+
+/// <summary>The FHIR R4 API as a FHIR client reads it: every answer parsed strictly and validated against base R4.</summary>
+public sealed class FhirApiTests(ContingencyApp app) : IClassFixture<ContingencyApp>
+{
+    private const string FhirJson = "application/fhir+json";
+    private readonly Api api = app.Api();
+
+    private async Task<(HttpStatusCode Status, string Body)> Get(string path, HttpClient? client = null)
+    {
+        using var response = await (client ?? api.Http).GetAsync(path);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.Content.Headers.ContentType?.MediaType == FhirJson, $"{path}: {response.Content.Headers.ContentType} {body}");
+        return (response.StatusCode, body);
+    }
+
+    private async Task<T> Read<T>(string path, HttpClient? client = null) where T : Resource
+    {
+        var (status, body) = await Get(path, client);
+        Assert.True(status == HttpStatusCode.OK, $"{path}: {(int)status} {body}");
+        return FhirValidation.Valid<T>(body);
+    }
+
+    /// <summary>Every page of a search, following <c>next</c> links, each page validated.</summary>
+    private async Task<(List<Bundle> Pages, List<T> Matches)> Search<T>(string path, HttpClient? client = null) where T : Resource
+    {
+        var pages = new List<Bundle>();
+        for (string? next = path; next is not null && pages.Count < 100;)
+        {
+            var bundle = await Read<Bundle>(next, client);
+            Assert.Equal(Bundle.BundleType.Searchset, bundle.Type);
+            Assert.Contains(bundle.Link, l => l.Relation == "self");
+            Assert.All(bundle.Entry, e => Assert.Equal($"http://localhost/fhir/{e.Resource!.TypeName}/{e.Resource.Id}", e.FullUrl));
+            pages.Add(bundle);
+            next = bundle.Link.FirstOrDefault(l => l.Relation == "next")?.Url;
+        }
+        return (pages, pages.SelectMany(p => p.Entry).Select(e => Assert.IsType<T>(e.Resource)).ToList());
+    }
+
+    private async Task<OperationOutcome> Outcome(string path, HttpStatusCode expected, string code, HttpClient? client = null)
+    {
+        var (status, body) = await Get(path, client);
+        Assert.True(status == expected, $"{path}: expected {(int)expected}, got {(int)status} {body}");
+        var outcome = FhirValidation.Valid<OperationOutcome>(body);
+        Assert.Equal(code, outcome.Issue[0].Details!.Coding[0].Code);
+        return outcome;
+    }
+
+    [Fact]
+    public async Task The_capability_statement_is_open_and_lists_exactly_what_is_supported()
+    {
+        var statement = await Read<CapabilityStatement>("/fhir/metadata", app.ClientWith(null));
+        Assert.Equal(FHIRVersion.N4_0_1, statement.FhirVersion);
+        Assert.Equal(CapabilityStatementKind.Instance, statement.Kind);
+        var resources = Assert.Single(statement.Rest).Resource;
+        Assert.Equal(["Practitioner", "Schedule", "Slot", "Appointment"], resources.Select(r => r.Type));
+        Assert.All(resources, r => Assert.Equal(
+            [CapabilityStatement.TypeRestfulInteraction.Read, CapabilityStatement.TypeRestfulInteraction.SearchType],
+            r.Interaction.Select(i => i.Code!.Value)));
+        Assert.Equal(["schedule", "start", "status", "program", "region"], resources.Single(r => r.Type == "Slot").SearchParam.Select(p => p.Name));
+        Assert.Equal(["practitioner", "date", "status"], resources.Single(r => r.Type == "Appointment").SearchParam.Select(p => p.Name));
+    }
+
+    [Fact]
+    public async Task A_practitioner_carries_its_npi_and_licence_and_is_found_by_npi()
+    {
+        var provider = await api.Enroll(Api.ProviderBody(licenseType: "LCSW"));
+        var npi = provider.Str("npi");
+
+        var practitioner = await Read<Practitioner>($"/fhir/Practitioner/{provider.Id()}");
+        Assert.Equal(provider.Id(), practitioner.Id);
+        Assert.True(practitioner.Active);
+        var identifier = Assert.Single(practitioner.Identifier);
+        Assert.Equal(("http://hl7.org/fhir/sid/us-npi", npi), (identifier.System, identifier.Value));
+        Assert.Equal("LCSW", Assert.Single(practitioner.Qualification).Code.Text);
+        Assert.Equal("Leslie Hansen", Assert.Single(practitioner.Name).Text);
+
+        foreach (var query in new[] { $"identifier=http://hl7.org/fhir/sid/us-npi|{npi}", $"identifier={npi}", $"identifier=|{npi}" })
+        {
+            var (pages, found) = await Search<Practitioner>($"/fhir/Practitioner?{query}");
+            Assert.Equal(provider.Id(), Assert.Single(found).Id);
+            Assert.Equal(1, pages[0].Total);
+        }
+        var (_, none) = await Search<Practitioner>($"/fhir/Practitioner?identifier=http://example.org/other|{npi}");
+        Assert.Empty(none);
+        await Outcome("/fhir/Practitioner/nope", HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
+    public async Task A_providers_free_slots_page_through_next_links_and_busy_ones_are_marked()
+    {
+        var (_, providerId, commitmentId) = await api.Scenario();
+        await api.Book(Api.BookingBody(providerId, "2027-03-03T11:00:00-08:00"));
+
+        var schedules = (await Search<Schedule>($"/fhir/Schedule?actor=Practitioner/{providerId}")).Matches;
+        var schedule = Assert.Single(schedules);
+        Assert.Equal(commitmentId, schedule.Id);
+        Assert.Equal($"Practitioner/{providerId}", Assert.Single(schedule.Actor).Reference);
+        Assert.Equal(("2027-03-01", "2027-04-25"), (schedule.PlanningHorizon!.Start, schedule.PlanningHorizon.End));
+        Assert.True(schedule.Active);
+
+        var week = $"/fhir/Slot?schedule=Schedule/{commitmentId}&start=ge2027-03-01&start=le2027-03-05&_count=7";
+        var (pages, slots) = await Search<Slot>(week);
+        Assert.Equal(5, pages.Count); // 30 slots, 7 a page
+        Assert.All(pages, p => Assert.Equal(30, p.Total));
+        Assert.Equal(30, slots.Select(s => s.Id).Distinct().Count());
+        Assert.Equal(slots.OrderBy(s => s.Start).Select(s => s.Id), slots.Select(s => s.Id));
+        Assert.Equal(new DateTimeOffset(2027, 3, 1, 9, 0, 0, TimeSpan.FromHours(-8)), slots[0].Start);
+        Assert.Equal(TimeSpan.FromHours(-8), slots[0].Start!.Value.Offset);
+        Assert.All(slots, s => Assert.Equal($"Schedule/{commitmentId}", s.Schedule.Reference));
+        var busy = Assert.Single(slots, s => s.Status == Slot.SlotStatus.Busy);
+        Assert.Equal(new DateTimeOffset(2027, 3, 3, 19, 0, 0, TimeSpan.Zero), busy.Start);
+
+        Assert.Equal(29, (await Search<Slot>($"/fhir/Slot?schedule={commitmentId}&start=ge2027-03-01&start=le2027-03-05&status=free")).Matches.Count);
+        Assert.Equal(busy.Id, Assert.Single((await Search<Slot>($"/fhir/Slot?schedule={commitmentId}&status=busy")).Matches).Id);
+        // After the spring change, the offset of the day.
+        var after = await Read<Bundle>($"/fhir/Slot?schedule={commitmentId}&start=2027-03-15&_count=1");
+        Assert.Equal(6, after.Total);
+        Assert.Equal(new DateTimeOffset(2027, 3, 15, 9, 0, 0, TimeSpan.FromHours(-7)), Assert.IsType<Slot>(Assert.Single(after.Entry).Resource).Start);
+        Assert.EndsWith("_count=1&_offset=1", after.Link.Single(l => l.Relation == "next").Url);
+        // An instant bound: from 10:00 that Monday on.
+        var fromTen = (await Search<Slot>($"/fhir/Slot?schedule={commitmentId}&start=ge2027-03-15T10:00:00-07:00&start=lt2027-03-16"));
+        Assert.Equal(5, fromTen.Pages[0].Total);
+
+        Assert.Equal(Slot.SlotStatus.Busy, (await Read<Slot>($"/fhir/Slot/{busy.Id}")).Status);
+        await Outcome($"/fhir/Slot/{commitmentId}-202703031930", HttpStatusCode.NotFound, "not-found");
+        await Outcome("/fhir/Slot/nope", HttpStatusCode.NotFound, "not-found");
+    }
+
+    [Fact]
+    public async Task A_regions_free_slots_come_earliest_first_a_page_at_a_time()
+    {
+        var program = await api.CreateProgram();
+        var region = $"Region-{Guid.NewGuid():N}";
+        var early = await api.Enroll(Api.ProviderBody(region: region));
+        var late = await api.Enroll(Api.ProviderBody(region: region));
+        var elsewhere = await api.Enroll(Api.ProviderBody(region: "Fresno"));
+        await api.Commit(program.Id(), Api.CommitmentBody(early.Id(), firstSlotAt: "08:00"));
+        await api.Commit(program.Id(), Api.CommitmentBody(late.Id(), firstSlotAt: "10:00"));
+        await api.Commit(program.Id(), Api.CommitmentBody(elsewhere.Id(), firstSlotAt: "07:00"));
+        await api.Book(Api.BookingBody(early.Id(), "2027-03-01T08:00:00-08:00"));
+
+        var (pages, slots) = await Search<Slot>(
+            $"/fhir/Slot?program={program.Id()}&region={region}&status=free&start=ge2027-03-01&start=le2027-03-05&_count=25");
+        Assert.Equal(3, pages.Count); // 2 providers x 6 x 5 days - 1 booked = 59
+        Assert.All(pages, p => Assert.Null(p.Total));
+        Assert.Equal(59, slots.Select(s => s.Id).Distinct().Count());
+        Assert.Equal(slots.Select(s => s.Start).Order(), slots.Select(s => s.Start));
+        Assert.Equal(new DateTimeOffset(2027, 3, 1, 9, 0, 0, TimeSpan.FromHours(-8)), slots[0].Start);
+        Assert.All(slots, s => Assert.Equal(Slot.SlotStatus.Free, s.Status));
+        var schedules = slots.Select(s => s.Schedule.Reference).Distinct().ToList();
+        Assert.Equal(2, schedules.Count);
+
+        await Outcome($"/fhir/Slot?program={program.Id()}&status=busy", HttpStatusCode.BadRequest, "invalid-request");
+        await Outcome($"/fhir/Slot?program={program.Id()}&schedule=x", HttpStatusCode.BadRequest, "invalid-request");
+        await Outcome("/fhir/Slot?status=free", HttpStatusCode.BadRequest, "invalid-request");
+    }
+
+    [Fact]
+    public async Task Appointments_map_their_status_and_show_the_member_as_an_identifier_only()
+    {
+        var (_, providerId, commitmentId) = await api.Scenario();
+        var booked = await api.Book(Api.BookingBody(providerId, "2027-03-01T09:00:00-08:00", memberRef: "M-FHIR-1"));
+        var completed = await api.Book(Api.BookingBody(providerId, "2027-03-01T10:00:00-08:00", memberRef: "M-FHIR-2",
+            kind: "follow-up", previousVisitOn: "2027-02-22"));
+        var noShow = await api.Book(Api.BookingBody(providerId, "2027-03-01T11:00:00-08:00", memberRef: "M-FHIR-3"));
+        var cancelled = await api.Book(Api.BookingBody(providerId, "2027-03-02T09:00:00-08:00", memberRef: "M-FHIR-4"));
+        var displaced = await api.Book(Api.BookingBody(providerId, "2027-04-20T09:00:00-07:00", memberRef: "M-FHIR-5"));
+        (await api.Post($"/api/appointments/{completed.Id()}/complete", null)).Expect(HttpStatusCode.OK);
+        (await api.Post($"/api/appointments/{noShow.Id()}/no-show", null)).Expect(HttpStatusCode.OK);
+        (await api.Post($"/api/appointments/{cancelled.Id()}/cancel", new { reason = "feeling unwell", initiatedBy = "member" })).Expect(HttpStatusCode.OK);
+        (await api.Post($"/api/commitments/{commitmentId}/withdraw", new { effectiveOn = "2027-04-19", reason = "leaving" })).Expect(HttpStatusCode.OK);
+
+        var (pages, all) = await Search<Appointment>($"/fhir/Appointment?practitioner=Practitioner/{providerId}&_count=2");
+        Assert.Equal(3, pages.Count);
+        Assert.Equal(5, pages[0].Total);
+        var byId = all.ToDictionary(a => a.Id!);
+        Assert.Equal(Appointment.AppointmentStatus.Booked, byId[booked.Id()].Status);
+        Assert.Equal(Appointment.AppointmentStatus.Fulfilled, byId[completed.Id()].Status);
+        Assert.Equal(Appointment.AppointmentStatus.Noshow, byId[noShow.Id()].Status);
+        Assert.Equal(Appointment.AppointmentStatus.Cancelled, byId[cancelled.Id()].Status);
+        Assert.Equal("pat", byId[cancelled.Id()].CancelationReason!.Coding[0].Code);
+        Assert.Equal(Appointment.AppointmentStatus.Cancelled, byId[displaced.Id()].Status);
+        Assert.Equal("prov", byId[displaced.Id()].CancelationReason!.Coding[0].Code);
+        Assert.Null(byId[booked.Id()].CancelationReason);
+        Assert.Equal("FOLLOWUP", byId[completed.Id()].AppointmentType!.Coding[0].Code);
+
+        var first = byId[booked.Id()];
+        Assert.Equal(new DateTimeOffset(2027, 3, 1, 9, 0, 0, TimeSpan.FromHours(-8)), first.Start);
+        Assert.Equal($"Practitioner/{providerId}", first.Participant[0].Actor!.Reference);
+        var member = first.Participant[1].Actor;
+        Assert.Equal(("urn:contingency:member-ref", "M-FHIR-1"), (member!.Identifier!.System, member.Identifier.Value));
+        Assert.Null(member.Reference);
+        Assert.Null(member.Display);
+        Assert.StartsWith($"Slot/{commitmentId}-", Assert.Single(first.Slot).Reference);
+        Assert.Equal(first.Slot[0].Reference, $"Slot/{(await Read<Slot>("/fhir/" + first.Slot[0].Reference)).Id}");
+        // No reason typed by a person reaches FHIR: it may say something of the member's health.
+        var (_, cancelledRaw) = await Get($"/fhir/Appointment/{cancelled.Id()}");
+        Assert.DoesNotContain("feeling unwell", cancelledRaw);
+
+        Assert.Equal([cancelled.Id(), displaced.Id()],
+            (await Search<Appointment>($"/fhir/Appointment?practitioner={providerId}&status=cancelled")).Matches.Select(a => a.Id).Order());
+        Assert.Equal(2, (await Search<Appointment>($"/fhir/Appointment?practitioner={providerId}&status=fulfilled,noshow")).Matches.Count);
+        Assert.Equal(3, (await Search<Appointment>($"/fhir/Appointment?practitioner={providerId}&date=2027-03-01")).Matches.Count);
+        Assert.Equal(4, (await Search<Appointment>($"/fhir/Appointment?practitioner={providerId}&date=ge2027-03-01&date=lt2027-04-01")).Matches.Count);
+        Assert.Equal(2, (await Search<Appointment>($"/fhir/Appointment?practitioner={providerId}&date=gt2027-03-01T09:00:00-08:00&date=lt2027-03-02")).Matches.Count);
+        Assert.Empty((await Search<Appointment>($"/fhir/Appointment?practitioner={providerId}&status=waitlist")).Matches);
+        Assert.Equal(displaced.Id(), (await Read<Appointment>($"/fhir/Appointment/{displaced.Id()}")).Id);
+    }
+
+    [Theory]
+    [InlineData("/fhir/Slot?colour=blue", HttpStatusCode.BadRequest, "invalid-request")]
+    [InlineData("/fhir/Appointment?date=ap2027-03-01", HttpStatusCode.BadRequest, "invalid-request")]
+    [InlineData("/fhir/Appointment?date=March", HttpStatusCode.BadRequest, "invalid-request")]
+    [InlineData("/fhir/Appointment?date=2027-03-01T09:00", HttpStatusCode.BadRequest, "invalid-request")]
+    [InlineData("/fhir/Appointment?status=done", HttpStatusCode.BadRequest, "invalid-request")]
+    [InlineData("/fhir/Appointment?practitioner=Patient/1", HttpStatusCode.BadRequest, "invalid-request")]
+    [InlineData("/fhir/Appointment?_count=0", HttpStatusCode.BadRequest, "invalid-request")]
+    [InlineData("/fhir/Appointment?_count=501", HttpStatusCode.BadRequest, "invalid-request")]
+    [InlineData("/fhir/Appointment?_offset=999999&_count=2", HttpStatusCode.BadRequest, "invalid-request")]
+    [InlineData("/fhir/Appointment?_format=xml", HttpStatusCode.BadRequest, "invalid-request")]
+    [InlineData("/fhir/Schedule?active=maybe", HttpStatusCode.BadRequest, "invalid-request")]
+    [InlineData("/fhir/Slot?schedule=x&start=ge2027-01-01&start=le2028-06-01", HttpStatusCode.BadRequest, "invalid-request")]
+    [InlineData("/fhir/Appointment/nope", HttpStatusCode.NotFound, "not-found")]
+    [InlineData("/fhir/Schedule/nope", HttpStatusCode.NotFound, "not-found")]
+    [InlineData("/fhir/Patient/1", HttpStatusCode.NotFound, "not-found")]
+    public async Task Errors_are_operation_outcomes(string path, HttpStatusCode status, string code)
+    {
+        var outcome = await Outcome(path, status, code);
+        Assert.All(outcome.Issue, i => Assert.Equal(OperationOutcome.IssueSeverity.Error, i.Severity));
+        if (status == HttpStatusCode.BadRequest)
+        {
+            Assert.Equal(OperationOutcome.IssueType.Invalid, outcome.Issue[0].Code);
+            Assert.NotEmpty(outcome.Issue[0].Expression);
+        }
+    }
+
+    [Fact]
+    public async Task Tokens_and_methods_are_refused_in_operation_outcomes()
+    {
+        var login = await Outcome("/fhir/Slot?status=free", HttpStatusCode.Unauthorized, "unauthenticated", app.ClientWith(null));
+        Assert.Equal(OperationOutcome.IssueType.Login, login.Issue[0].Code);
+        var forbidden = await Outcome("/fhir/Appointment", HttpStatusCode.Forbidden, "forbidden", app.ApiAs("planner", "capacity").Http);
+        Assert.Equal(OperationOutcome.IssueType.Forbidden, forbidden.Issue[0].Code);
+        using var post = await api.Http.PostAsync("/fhir/Slot", new StringContent("{}", System.Text.Encoding.UTF8, FhirJson));
+        Assert.Equal(HttpStatusCode.MethodNotAllowed, post.StatusCode);
+        Assert.Equal("method-not-allowed", FhirValidation.Valid<OperationOutcome>(await post.Content.ReadAsStringAsync()).Issue[0].Details!.Coding[0].Code);
+    }
+
+    [Fact]
+    public async Task A_providers_token_sees_its_own_records_only()
+    {
+        var (_, mine, myCommitment) = await api.Scenario();
+        var (_, theirs, theirCommitment) = await api.Scenario();
+        await api.Book(Api.BookingBody(mine, "2027-03-01T09:00:00-08:00"));
+        var theirBooking = await api.Book(Api.BookingBody(theirs, "2027-03-01T09:00:00-08:00"));
+        var me = app.ApiAsProvider(mine).Http;
+
+        Assert.Equal(mine, (await Read<Practitioner>($"/fhir/Practitioner/{mine}", me)).Id);
+        await Outcome($"/fhir/Practitioner/{theirs}", HttpStatusCode.NotFound, "not-found", me);
+        await Outcome($"/fhir/Schedule/{theirCommitment}", HttpStatusCode.NotFound, "not-found", me);
+        await Outcome($"/fhir/Appointment/{theirBooking.Id()}", HttpStatusCode.NotFound, "not-found", me);
+        Assert.Equal([mine], (await Search<Practitioner>("/fhir/Practitioner", me)).Matches.Select(p => p.Id));
+        Assert.Equal([myCommitment], (await Search<Schedule>("/fhir/Schedule", me)).Matches.Select(s => s.Id));
+        Assert.Empty((await Search<Schedule>($"/fhir/Schedule?actor={theirs}", me)).Matches);
+        Assert.Empty((await Search<Slot>($"/fhir/Slot?schedule={theirCommitment}", me)).Matches);
+        Assert.All((await Search<Appointment>("/fhir/Appointment", me)).Matches, a => Assert.Equal($"Practitioner/{mine}", a.Participant[0].Actor!.Reference));
+        Assert.Single((await Search<Appointment>("/fhir/Appointment", me)).Matches);
+        Assert.Empty((await Search<Appointment>($"/fhir/Appointment?practitioner={theirs}", me)).Matches);
+        Assert.NotEmpty((await Search<Slot>($"/fhir/Slot?schedule={myCommitment}&start=2027-03-01", me)).Matches);
+    }
+}

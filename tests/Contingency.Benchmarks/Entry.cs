@@ -4,7 +4,7 @@ using BenchmarkDotNet.Running;
 
 public static class Entry
 {
-    // dotnet run -c Release --project tests/Contingency.Benchmarks -- seed | queries | load [nodes] | payments | import | screens
+    // dotnet run -c Release --project tests/Contingency.Benchmarks -- seed | queries | load [nodes] | payments | import | screens | interop
     // On SQLite by default; on PostgreSQL with CONTINGENCY_BENCH_POSTGRES set (see BenchDatabase).
     public static async Task<int> Main(string[] args)
     {
@@ -31,6 +31,9 @@ public static class Entry
             case "screens":
                 await ScreensBenchmark.RunAsync();
                 return 0;
+            case "interop":
+                await InteropBenchmark.RunAsync();
+                return 0;
             case "queries" when BenchDatabase.IsPostgres:
                 Console.Error.WriteLine($"The query benchmarks and their floors read the SQLite data set; unset {BenchDatabase.PostgresVariable}.");
                 return 1;
@@ -38,7 +41,7 @@ public static class Entry
                 BenchmarkRunner.Run<QueryBenchmarks>(args: args[1..]);
                 return 0;
             default:
-                Console.WriteLine("usage: seed | queries [BenchmarkDotNet options] | load [nodes] | payments | import | screens");
+                Console.WriteLine("usage: seed | queries [BenchmarkDotNet options] | load [nodes] | payments | import | screens | interop");
                 return 1;
         }
     }

@@ -61,7 +61,17 @@ public sealed class ProviderAccessTests(ContingencyApp app) : IClassFixture<Cont
             .SelectMany(e => e.Metadata.GetMetadata<HttpMethodMetadata>()!.HttpMethods.Select(m => (Method: m, Pattern: e.RoutePattern.RawText!)))
             .ToList();
         Assert.True(routes.Count >= 6, $"only {routes.Count} provider routes found");
-        var programId = (await admin.Get($"/api/appointments/{theirAppointment}")).Expect(HttpStatusCode.OK).Str("programId");
+        var theirBooking = (await admin.Get($"/api/appointments/{theirAppointment}")).Expect(HttpStatusCode.OK);
+        var programId = theirBooking.Str("programId");
+        var theirCommitment = theirBooking.Str("commitmentId");
+        // The FHIR ids of the other provider's records, by resource type; a search names them in its parameter.
+        var theirFhir = new Dictionary<string, (string Id, string Search)>
+        {
+            ["Practitioner"] = (theirs, $"_count=500"),
+            ["Schedule"] = (theirCommitment, $"actor={theirs}"),
+            ["Slot"] = ($"{theirCommitment}-202703021700", $"schedule={theirCommitment}"),
+            ["Appointment"] = (theirAppointment, $"practitioner={theirs}"),
+        };
         var before = Snapshot();
 
         foreach (var (method, pattern) in routes)
@@ -74,6 +84,24 @@ public sealed class ProviderAccessTests(ContingencyApp app) : IClassFixture<Cont
                 Assert.True(narrowed.StatusCode == HttpStatusCode.OK, $"{method} {pattern}: {(int)narrowed.StatusCode} {text}");
                 Assert.Contains(mine, text);
                 Assert.DoesNotContain(theirs, text);
+                continue;
+            }
+            if (pattern.StartsWith("/fhir/", StringComparison.Ordinal))
+            {
+                var type = pattern.Split('/')[2];
+                var (theirId, search) = theirFhir[type];
+                var read = pattern.EndsWith("{id}", StringComparison.Ordinal);
+                using var answer = await me.Http.GetAsync(read ? pattern.Replace("{id}", theirId) : $"{pattern}?{search}");
+                var text = await answer.Content.ReadAsStringAsync();
+                // A read is 404 (its message names the id asked for, as for one that exists nowhere); a search
+                // naming their records finds nothing of theirs.
+                Assert.True(answer.StatusCode == (read ? HttpStatusCode.NotFound : HttpStatusCode.OK), $"{method} {pattern}: {(int)answer.StatusCode} {text}");
+                if (read) Assert.Contains("\"not-found\"", text);
+                else
+                {
+                    Assert.DoesNotContain(theirs, text.Replace($"{search}", ""));
+                    Assert.DoesNotContain(theirCommitment, text.Replace($"{search}", ""));
+                }
                 continue;
             }
             if (pattern.TrimEnd('/') == "/api/appointments")

@@ -52,6 +52,14 @@ public static class InteropBenchmark
         var body = await anonymous.GetStringAsync(feed);
         Console.WriteLine($"feed: {body.Length / 1024} KB, {body.Split("BEGIN:VEVENT").Length - 1} events, {body.Split("STATUS:CANCELLED").Length - 1} cancelled");
         Report("calendar feed, 8 weeks of 8 slots a day", await TimeAsync(() => anonymous.GetAsync(feed)));
+        var etag = (await anonymous.GetAsync(feed)).Headers.ETag!;
+        Report("calendar feed, a poll that finds it unchanged (304)", await TimeAsync(async () =>
+        {
+            using var poll = new HttpRequestMessage(HttpMethod.Get, feed);
+            poll.Headers.IfNoneMatch.Add(etag);
+            return await anonymous.SendAsync(poll);
+        }, expect: System.Net.HttpStatusCode.NotModified));
+        Report("  of which writing it with Ical.Net", WritingOnly(Contingency.Data.Calendar.ProgramZone.Find("America/Los_Angeles")));
 
         const string week = $"/fhir/Slot?program={Seed.ProgramId}&region=Sacramento&status=free&start=ge2027-03-15&start=le2027-03-19";
         Report("FHIR Slot search, a region's week, first 50", await TimeAsync(() => http.GetAsync(week)));
@@ -100,7 +108,7 @@ public static class InteropBenchmark
         return await response.Content.ReadFromJsonAsync<JsonElement>();
     }
 
-    private static async Task<List<double>> TimeAsync(Func<Task<HttpResponseMessage>> request)
+    private static async Task<List<double>> TimeAsync(Func<Task<HttpResponseMessage>> request, System.Net.HttpStatusCode expect = System.Net.HttpStatusCode.OK)
     {
         var times = new List<double>();
         for (var i = -3; i < Repetitions; i++)
@@ -109,7 +117,24 @@ public static class InteropBenchmark
             using var response = await request();
             await response.Content.ReadAsByteArrayAsync();
             watch.Stop();
-            if (!response.IsSuccessStatusCode) throw new InvalidOperationException($"{(int)response.StatusCode}");
+            if (response.StatusCode != expect) throw new InvalidOperationException($"{(int)response.StatusCode}");
+            if (i >= 0) times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        return times;
+    }
+
+    /// <summary>The same number of events, written alone: what the feed's time is without the database.</summary>
+    private static List<double> WritingOnly(Contingency.Data.Calendar.ProgramZone zone)
+    {
+        var start = DateTimeOffset.Parse("2027-03-01T08:00:00-08:00");
+        var events = Enumerable.Range(0, 336).Select(i => new Contingency.Features.CalendarFeeds.FeedEvent(
+            $"slot-{i}@contingency", i % 3, start.AddDays(i / 8 * 7 / 5).AddHours(i % 8), start.AddDays(i / 8 * 7 / 5).AddHours(i % 8 + 1), zone,
+            i % 2 == 0 ? "Open slot" : "Intake appointment", $"Appointment {i:D32}", i % 2 == 1, i % 21 == 0, start)).ToList();
+        var times = new List<double>();
+        for (var i = -3; i < Repetitions; i++)
+        {
+            var watch = Stopwatch.StartNew();
+            Contingency.Features.CalendarFeeds.CalendarFile.Write("benchmark", events);
             if (i >= 0) times.Add(watch.Elapsed.TotalMilliseconds);
         }
         return times;

@@ -194,6 +194,16 @@ public sealed class CalendarFeedTests(ContingencyApp app) : IClassFixture<Contin
     }
 
     [Fact]
+    public void A_failure_logged_on_a_feed_names_its_path_without_the_secret()
+    {
+        var request = new Microsoft.AspNetCore.Http.DefaultHttpContext().Request;
+        request.Path = "/calendar/c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA.ics";
+        Assert.Equal("/calendar/(secret).ics", Contingency.Infrastructure.ProblemDetailsHandler.LoggedPath(request));
+        request.Path = "/api/providers/p-1/calendar-feed";
+        Assert.Equal("/api/providers/p-1/calendar-feed", Contingency.Infrastructure.ProblemDetailsHandler.LoggedPath(request));
+    }
+
+    [Fact]
     public async Task Enrollment_and_the_provider_itself_issue_a_feed_and_nobody_else()
     {
         var (_, providerId, _) = await api.Scenario();

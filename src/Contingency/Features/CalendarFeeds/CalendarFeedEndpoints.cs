@@ -36,7 +36,7 @@ public static class CalendarFeedEndpoints
                 headers.CacheControl = new CacheControlHeaderValue { Private = true, NoCache = true };
                 return Unchanged(http.Request, feed)
                     ? Results.StatusCode(StatusCodes.Status304NotModified)
-                    : Results.Text(feed.Body, "text/calendar; charset=utf-8");
+                    : Results.Text(feed.Write(), "text/calendar; charset=utf-8");
             })
             .WithSummary("A provider's calendar feed (RFC 5545): no token, the secret in the path").WithName("getCalendarFeed")
             .AllowAnonymous()

@@ -9,7 +9,7 @@ using ICalendar = Ical.Net.Calendar;
 
 /// <summary>One event of a feed, in the program's zone.</summary>
 public sealed record FeedEvent(string Uid, int Sequence, DateTimeOffset Start, DateTimeOffset End, ProgramZone Zone,
-    string Summary, string Description, bool Busy, bool Cancelled, DateTimeOffset LastModified);
+    string Summary, string? Description, bool Busy, bool Cancelled, DateTimeOffset LastModified);
 
 /// <summary>
 /// An RFC 5545 calendar of feed events, written with Ical.Net. Times are local with their zone's
@@ -19,6 +19,9 @@ public sealed record FeedEvent(string Uid, int Sequence, DateTimeOffset Start, D
 /// </summary>
 public static class CalendarFile
 {
+    /// <summary>Names how events become text; part of every feed's ETag, so a change here is a change to every feed.</summary>
+    public const string Format = "contingency-ics-1";
+
     public static string Write(string name, IReadOnlyList<FeedEvent> events)
     {
         var calendar = new ICalendar { ProductId = "-//Contingency//Calendar feed//EN", Method = CalendarMethods.Publish };
@@ -34,20 +37,19 @@ public static class CalendarFile
 
         foreach (var e in events)
         {
-            var stamp = new CalDateTime(e.LastModified.UtcDateTime, CalDateTime.UtcTzId);
             calendar.Events.Add(new CalendarEvent
             {
                 Uid = e.Uid,
                 Sequence = e.Sequence,
                 // The last change, not the time of the request: the same data writes the same file.
-                DtStamp = stamp,
-                LastModified = stamp,
+                DtStamp = new CalDateTime(e.LastModified.UtcDateTime, CalDateTime.UtcTzId),
                 DtStart = Local(e.Zone, e.Start),
                 DtEnd = Local(e.Zone, e.End),
                 Summary = e.Summary,
                 Description = e.Description,
                 Transparency = e.Busy ? TransparencyType.Opaque : TransparencyType.Transparent,
-                Status = e.Cancelled ? EventStatus.Cancelled : EventStatus.Confirmed,
+                // Events are confirmed unless they say otherwise (RFC 5545 leaves STATUS out then).
+                Status = e.Cancelled ? EventStatus.Cancelled : null,
             });
         }
         return new CalendarSerializer().SerializeToString(calendar)!;
@@ -57,18 +59,19 @@ public static class CalendarFile
         new(zone.ToLocal(instant).DateTime, zone.Id, hasTime: true);
 
     /// <summary>
-    /// The zone's observances from a day before the first event to a day after the last: the offset in
+    /// The zone's observances from the day before the first event to a day after the last: the offset in
     /// force at the start, then one observance per change, each starting at the wall-clock time the
     /// change happens (in the offset before it), as RFC 5545 has it.
     /// </summary>
     internal static VTimeZone TimeZoneOf(ProgramZone zone, DateTimeOffset first, DateTimeOffset last)
     {
-        var from = first.AddDays(-1);
+        // From local midnight of the day before the first event, to a day after the last.
+        var from = zone.ReachedAt(zone.LocalDateOf(first).AddDays(-1), TimeOnly.MinValue);
         var to = last.AddDays(1);
         var timeZone = new VTimeZone(zone.Id);
         var (offset, daylight) = zone.OffsetAt(from);
-        timeZone.TimeZoneInfos.Add(Observance(daylight, new DateTimeOffset(from.UtcDateTime.Date, TimeSpan.Zero), offset, offset));
-        foreach (var change in zone.Transitions(from, to))
+        timeZone.TimeZoneInfos.Add(Observance(daylight, from, offset, offset));
+        foreach (var change in zone.Transitions(from, to).Where(c => c.At > from))
             timeZone.TimeZoneInfos.Add(Observance(change.Daylight, change.At, change.Before, change.After));
         return timeZone;
     }

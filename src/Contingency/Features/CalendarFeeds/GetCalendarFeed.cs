@@ -10,8 +10,15 @@ using Contingency.Features.Slots;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
-/// <summary>A rendered feed, with what lets a calendar app ask "has it changed?" instead of fetching it again.</summary>
-public sealed record CalendarFeedDocument(string Body, string ETag, DateTimeOffset LastModified);
+/// <summary>
+/// A feed's events, with what lets a calendar app ask "has it changed?" instead of fetching it again.
+/// The ETag is a hash of what the file will say (computed from the events, before any writing), so
+/// a poll that finds nothing changed costs the reads alone, and the file is written only for a 200.
+/// </summary>
+public sealed record CalendarFeedDocument(string Name, IReadOnlyList<FeedEvent> Events, string ETag, DateTimeOffset LastModified)
+{
+    public string Write() => CalendarFile.Write(Name, Events);
+}
 
 /// <summary>The feed behind a secret: the provider's committed slots of the past 2 and coming 8 weeks.</summary>
 public sealed record GetCalendarFeed([property: SecretData] string Secret) : IQuery<CalendarFeedDocument>;
@@ -68,7 +75,7 @@ public sealed class GetCalendarFeedHandler(ContingencyDb db, TimeProvider clock)
                     made.Sum(a => a.Status == Appointment.Booked ? 1 : 2),
                     slot.Start, slot.End, zone,
                     holder is null ? "Open slot" : $"{KindTitle(holder.Kind)}{StatusNote(holder.Status)}",
-                    holder is null ? "Open for booking." : $"Appointment {holder.Id}",
+                    holder is null ? null : $"Appointment {holder.Id}",
                     Busy: holder is not null, Cancelled: false,
                     made.Select(a => a.UpdatedAt).Append(c.Commitment.CreatedAt).Max()));
             }
@@ -84,13 +91,27 @@ public sealed class GetCalendarFeedHandler(ContingencyDb db, TimeProvider clock)
         }
         events.Sort((x, y) => x.Start != y.Start ? x.Start.CompareTo(y.Start) : string.CompareOrdinal(x.Uid, y.Uid));
 
-        var body = CalendarFile.Write($"Contingency: {provider.Name}", events);
-        var etag = "\"" + Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(body)), 0, 18).Replace('+', '-').Replace('/', '_') + "\"";
+        var name = $"Contingency: {provider.Name}";
         // The window moves at each midnight without any event changing: that counts as a change too.
         var windowMoved = commitments.Select(c => c.Calendar.Zone).Concat(zones.Values)
             .Select(z => z.ReachedAt(z.LocalDateOf(now), TimeOnly.MinValue)).DefaultIfEmpty(now).Max();
         var lastModified = events.Select(e => e.LastModified).Append(windowMoved).Max();
-        return new CalendarFeedDocument(body, etag, lastModified);
+        return new CalendarFeedDocument(name, events, ETagOf(name, events), lastModified);
+    }
+
+    /// <summary>
+    /// A hash of everything the file is written from. The file is a function of these alone (and of how
+    /// <see cref="CalendarFile"/> writes them: change that, and change <see cref="CalendarFile.Format"/>).
+    /// </summary>
+    private static string ETagOf(string name, List<FeedEvent> events)
+    {
+        var text = new StringBuilder(CalendarFile.Format).Append('\n').Append(name);
+        foreach (var e in events)
+            text.Append('\n').Append(e.Uid).Append('|').Append(e.Sequence).Append('|').Append(e.Start.UtcTicks).Append('|').Append(e.End.UtcTicks)
+                .Append('|').Append(e.Zone.Id).Append('|').Append(e.Summary).Append('|').Append(e.Description).Append('|').Append(e.Busy)
+                .Append('|').Append(e.Cancelled).Append('|').Append(e.LastModified.UtcTicks);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
+        return "\"" + Convert.ToBase64String(hash, 0, 18).Replace('+', '-').Replace('/', '_') + "\"";
     }
 
     private static (DateOnly From, DateOnly To) Window(ProgramZone zone, DateTimeOffset now)

@@ -58,6 +58,28 @@ public sealed class RateLimitTests : IClassFixture<ContingencyApp>
     }
 
     [Fact]
+    public async Task A_calendar_feed_polled_beyond_the_limit_is_refused_with_retry_after()
+    {
+        var (_, providerId, _) = await app.Api().Scenario();
+        var url = (await app.Api().Post($"/api/providers/{providerId}/calendar-feed", null)).Expect(HttpStatusCode.OK).Str("url");
+        var calendarApp = app.ClientWith(null);
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 40 && !statuses.Contains(HttpStatusCode.TooManyRequests); i++)
+        {
+            using var response = await calendarApp.GetAsync(url);
+            statuses.Add(response.StatusCode);
+            if (response.StatusCode == HttpStatusCode.TooManyRequests)
+            {
+                Assert.True(response.Headers.RetryAfter?.Delta is { TotalSeconds: >= 1 }, "Retry-After in whole seconds");
+                (await Response.Of(response)).ExpectProblem(HttpStatusCode.TooManyRequests, "rate-limited");
+            }
+        }
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.OK, 5), statuses.Take(5));
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+    }
+
+    [Fact]
     public void Booking_rescheduling_and_rebooking_share_the_per_caller_limit()
     {
         var limited = app.Services.GetRequiredService<EndpointDataSource>().Endpoints

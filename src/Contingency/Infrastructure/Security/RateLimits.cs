@@ -9,7 +9,8 @@ using Microsoft.AspNetCore.RateLimiting;
 /// Per-caller rate limits with ASP.NET Core's rate limiter: a token bucket per token subject, so a
 /// scheduling system can burst <c>RateLimiting:Burst</c> requests (default 100) and sustain
 /// <c>RateLimiting:PermitsPerSecond</c> (default 50); beyond that 429 <c>rate-limited</c> with
-/// <c>Retry-After</c>. One caller's burst never slows another caller.
+/// <c>Retry-After</c>. One caller's burst never slows another caller. Routes without a token
+/// (calendar feeds) get the same bucket per client address.
 /// </summary>
 public static class RateLimits
 {

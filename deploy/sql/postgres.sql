@@ -891,7 +891,7 @@ START TRANSACTION;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130060904_CalendarFeeds') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130064513_CalendarFeeds') THEN
     CREATE TABLE "CalendarFeeds" (
         "ProviderId" character varying(40) NOT NULL,
         "SecretHash" character varying(64) NOT NULL,
@@ -904,16 +904,16 @@ END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130060904_CalendarFeeds') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130064513_CalendarFeeds') THEN
     CREATE UNIQUE INDEX "IX_CalendarFeeds_SecretHash" ON "CalendarFeeds" ("SecretHash");
     END IF;
 END $EF$;
 
 DO $EF$
 BEGIN
-    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130060904_CalendarFeeds') THEN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130064513_CalendarFeeds') THEN
     INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
-    VALUES ('20261130060904_CalendarFeeds', '10.0.15');
+    VALUES ('20261130064513_CalendarFeeds', '10.0.15');
     END IF;
 END $EF$;
 COMMIT;

@@ -982,7 +982,7 @@ GO
 BEGIN TRANSACTION;
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261130060927_CalendarFeeds'
+    WHERE [MigrationId] = N'20261130064540_CalendarFeeds'
 )
 BEGIN
     CREATE TABLE [CalendarFeeds] (
@@ -996,7 +996,7 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261130060927_CalendarFeeds'
+    WHERE [MigrationId] = N'20261130064540_CalendarFeeds'
 )
 BEGIN
     CREATE UNIQUE INDEX [IX_CalendarFeeds_SecretHash] ON [CalendarFeeds] ([SecretHash]);
@@ -1004,11 +1004,11 @@ END;
 
 IF NOT EXISTS (
     SELECT * FROM [__EFMigrationsHistory]
-    WHERE [MigrationId] = N'20261130060927_CalendarFeeds'
+    WHERE [MigrationId] = N'20261130064540_CalendarFeeds'
 )
 BEGIN
     INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
-    VALUES (N'20261130060927_CalendarFeeds', N'10.0.15');
+    VALUES (N'20261130064540_CalendarFeeds', N'10.0.15');
 END;
 
 COMMIT;

@@ -60,6 +60,16 @@ public sealed class ProgramZone
 
     public DateOnly Today(TimeProvider clock) => LocalDateOf(clock.GetUtcNow());
 
+    /// <summary>
+    /// True when the instant's wall-clock time comes twice (the hour a fall-back repeats) and this is the
+    /// second time: a local time with the zone's name alone reads as the first.
+    /// </summary>
+    public bool IsSecondOfTwo(DateTimeOffset instant)
+    {
+        var local = ToLocal(instant);
+        return zone.IsAmbiguousTime(local.DateTime) && local.Offset != zone.GetAmbiguousTimeOffsets(local.DateTime).Max();
+    }
+
     /// <summary>The offset from UTC in force at an instant, and whether it is the zone's summer time.</summary>
     public (TimeSpan Offset, bool Daylight) OffsetAt(DateTimeOffset instant) =>
         (zone.GetUtcOffset(instant), zone.IsDaylightSavingTime(instant));

@@ -185,7 +185,8 @@ internal sealed class CalendarFeedConfiguration : IEntityTypeConfiguration<Calen
         // One feed per provider; a feed request finds its provider by the secret's hash.
         b.HasKey(f => f.ProviderId);
         b.Property(f => f.ProviderId).HasMaxLength(40);
-        b.Property(f => f.SecretHash).HasMaxLength(64);
+        // Two issues at once: the second save finds the hash changed and is refused, so no caller holds a dead URL.
+        b.Property(f => f.SecretHash).HasMaxLength(64).IsConcurrencyToken();
         b.HasIndex(f => f.SecretHash).IsUnique();
         b.HasOne<Provider>().WithMany().HasForeignKey(f => f.ProviderId).OnDelete(DeleteBehavior.Restrict);
     }

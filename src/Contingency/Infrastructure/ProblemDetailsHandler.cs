@@ -74,7 +74,7 @@ public sealed partial class ProblemDetailsHandler(IProblemDetailsService problem
             : request.Path.ToString();
 
     /// <summary>The id the problem body's <c>traceId</c> shows (the framework's own rule), so a client's report finds the log line.</summary>
-    private static string TraceIdOf(HttpContext http) => Activity.Current?.Id ?? http.TraceIdentifier;
+    public static string TraceIdOf(HttpContext http) => Activity.Current?.Id ?? http.TraceIdentifier;
 
     public static int StatusOf(ErrorKind kind) => kind switch
     {

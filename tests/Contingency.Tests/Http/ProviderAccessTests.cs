@@ -67,11 +67,13 @@ public sealed class ProviderAccessTests(ContingencyApp app) : IClassFixture<Cont
         // The FHIR ids of the other provider's records, by resource type; a search names them in its parameter.
         var theirFhir = new Dictionary<string, (string Id, string Search)>
         {
-            ["Practitioner"] = (theirs, $"_count=500"),
-            ["Schedule"] = (theirCommitment, $"actor={theirs}"),
+            ["Practitioner"] = (theirs, ""),
             ["Slot"] = ($"{theirCommitment}-202703021700", $"schedule={theirCommitment}"),
             ["Appointment"] = (theirAppointment, $"practitioner={theirs}"),
         };
+        // Their slot at 09:00 on 2 March exists: a provider's 404 for it is about whose it is.
+        using (var theirSlot = await admin.Http.GetAsync($"/fhir/Slot/{theirCommitment}-202703021700"))
+            Assert.Equal(HttpStatusCode.OK, theirSlot.StatusCode);
         var before = Snapshot();
 
         foreach (var (method, pattern) in routes)

@@ -133,7 +133,7 @@ public sealed class CalendarFeedTests(ContingencyApp app) : IClassFixture<Contin
     [Fact]
     public async Task An_unchanged_feed_answers_304_to_its_etag_and_date_and_a_change_gives_a_new_etag()
     {
-        var (_, providerId, _) = await api.Scenario();
+        var (_, providerId, commitmentId) = await api.Scenario();
         var url = await IssueFeed(providerId);
         var first = await Fetch(url);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
@@ -154,6 +154,31 @@ public sealed class CalendarFeedTests(ContingencyApp app) : IClassFixture<Contin
         Assert.NotEqual(etag, changed.Headers.ETag);
         Assert.True(changed.Content.Headers.LastModified > modified);
         Assert.Equal(HttpStatusCode.OK, (await Fetch(url, h => h.IfModifiedSince = modified)).StatusCode);
+
+        // A withdrawal that displaces nobody changes no appointment, only which slots there are: the
+        // feed's date moves all the same, so a client that sends only If-Modified-Since sees it.
+        var booked = changed.Content.Headers.LastModified!.Value;
+        app.Clock.Advance(TimeSpan.FromMinutes(5));
+        (await api.Post($"/api/commitments/{commitmentId}/withdraw", new { effectiveOn = "2027-03-22", reason = "leaving" })).Expect(HttpStatusCode.OK);
+        var withdrawn = await Fetch(url, h => h.IfModifiedSince = booked);
+        Assert.Equal(HttpStatusCode.OK, withdrawn.StatusCode);
+        Assert.True(withdrawn.Content.Headers.LastModified > booked);
+        Assert.DoesNotContain("20270322T", await withdrawn.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Events_on_the_spring_change_day_keep_an_hour_each_and_the_missing_hour_has_none()
+    {
+        var program = await api.CreateProgram(Api.ProgramBody());
+        var provider = await api.Enroll();
+        await api.Commit(program.Id(), Api.CommitmentBody(provider.Id(), slotsPerDay: 4, weekdays: ["Sunday"], firstSlotAt: "00:00"));
+        var (calendar, _) = await Feed(await IssueFeed(provider.Id()));
+
+        var changeDay = calendar.Events.Where(e => e.DtStart!.Value.Date == new DateTime(2027, 3, 14)).OrderBy(e => e.DtStart!.AsUtc).ToList();
+        // 00:00 and 01:00 in standard time, 02:00 does not exist that night, 03:00 in daylight time.
+        Assert.Equal(["2027-03-14T08:00:00Z", "2027-03-14T09:00:00Z", "2027-03-14T10:00:00Z"],
+            changeDay.Select(e => e.DtStart!.AsUtc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'")));
+        Assert.All(changeDay, e => Assert.Equal(TimeSpan.FromHours(1), e.DtEnd!.AsUtc - e.DtStart!.AsUtc));
     }
 
     [Fact]
@@ -226,7 +251,8 @@ public sealed class CalendarFeedTests(ContingencyApp app) : IClassFixture<Contin
         var staff = autumn.Api();
         var program = await staff.CreateProgram(Api.ProgramBody(startsOn: "2027-10-25", weeks: 4));
         var provider = await staff.Enroll();
-        await staff.Commit(program.Id(), Api.CommitmentBody(provider.Id(), startsOn: "2027-10-25", weeks: 4));
+        await staff.Commit(program.Id(), Api.CommitmentBody(provider.Id(), startsOn: "2027-10-25", weeks: 4, slotsPerDay: 10, firstSlotAt: "00:00",
+            weekdays: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Sunday"]));
         var url = (await staff.Post($"/api/providers/{provider.Id()}/calendar-feed", null)).Expect(HttpStatusCode.OK).Str("url");
 
         var response = await autumn.ClientWith(null).GetAsync(url);
@@ -237,5 +263,20 @@ public sealed class CalendarFeedTests(ContingencyApp app) : IClassFixture<Contin
         Assert.Equal(new DateTime(2027, 11, 7, 2, 0, 0), fall.DtStart!.Value);
         Assert.Equal(TimeSpan.FromHours(-7), fall.OffsetFrom!.Offset);
         Assert.Equal(TimeSpan.FromHours(-8), fall.OffsetTo!.Offset);
+
+        // The change day: 01:00 comes twice; the slot at the first 01:00 ends at the second, which the
+        // file gives in UTC (a local 01:00 would read as the first). Every event keeps its hour.
+        var changeDay = calendar.Events.Where(e => e.DtStart!.Value.Date == new DateTime(2027, 11, 7)).OrderBy(e => e.DtStart!.AsUtc).ToList();
+        Assert.Equal(10, changeDay.Count);
+        Assert.Equal(["2027-11-07T07:00:00Z", "2027-11-07T08:00:00Z", "2027-11-07T10:00:00Z"],
+            changeDay.Take(3).Select(e => e.DtStart!.AsUtc.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'")));
+        Assert.All(changeDay, e => Assert.Equal(TimeSpan.FromHours(1), e.DtEnd!.AsUtc - e.DtStart!.AsUtc));
+        Assert.True(changeDay[1].DtEnd!.IsUtc);
+
+        // Two weeks later the window starts two weeks back: 1 November, not the commitment's first week.
+        autumn.Clock.SetUtcNow(new DateTimeOffset(2027, 11, 15, 16, 0, 0, TimeSpan.Zero));
+        var later = ICalendar.Load(await (await autumn.ClientWith(null).GetAsync(url)).Content.ReadAsStringAsync())!;
+        Assert.Equal(new DateTime(2027, 11, 1), later.Events.Min(e => e.DtStart!.Value.Date));
+        Assert.Equal(new DateTime(2027, 11, 21), later.Events.Max(e => e.DtStart!.Value.Date));
     }
 }

@@ -63,7 +63,7 @@ public sealed class FhirApiTests(ContingencyApp app) : IClassFixture<Contingency
         Assert.All(resources, r => Assert.Equal(
             [CapabilityStatement.TypeRestfulInteraction.Read, CapabilityStatement.TypeRestfulInteraction.SearchType],
             r.Interaction.Select(i => i.Code!.Value)));
-        Assert.Equal(["schedule", "start", "status", "program", "region"], resources.Single(r => r.Type == "Slot").SearchParam.Select(p => p.Name));
+        Assert.Equal(["schedule", "schedule.actor", "start", "status", "program", "region"], resources.Single(r => r.Type == "Slot").SearchParam.Select(p => p.Name));
         Assert.Equal(["practitioner", "date", "status"], resources.Single(r => r.Type == "Appointment").SearchParam.Select(p => p.Name));
     }
 
@@ -118,6 +118,18 @@ public sealed class FhirApiTests(ContingencyApp app) : IClassFixture<Contingency
         Assert.Equal(new DateTimeOffset(2027, 3, 3, 19, 0, 0, TimeSpan.Zero), busy.Start);
 
         Assert.Equal(29, (await Search<Slot>($"/fhir/Slot?schedule={commitmentId}&start=ge2027-03-01&start=le2027-03-05&status=free")).Matches.Count);
+        // The chain to the practitioner finds the same slots; a page exactly full has no next; past the end, nothing.
+        var (byActor, actorSlots) = await Search<Slot>($"/fhir/Slot?schedule.actor=Practitioner/{providerId}&start=ge2027-03-01&start=le2027-03-05&_count=10");
+        Assert.Equal(slots.Select(s => s.Id), actorSlots.Select(s => s.Id));
+        Assert.Equal(3, byActor.Count);
+        Assert.DoesNotContain(byActor[^1].Link, l => l.Relation == "next");
+        var beyond = await Read<Bundle>($"/fhir/Slot?schedule={commitmentId}&start=ge2027-03-01&start=le2027-03-05&_offset=30");
+        Assert.Equal(30, beyond.Total);
+        Assert.Empty(beyond.Entry);
+        Assert.DoesNotContain(beyond.Link, l => l.Relation == "next");
+        // Repeats are "and": free and busy at once is nothing; (free or busy) and busy is the busy one.
+        Assert.Empty((await Search<Slot>($"/fhir/Slot?schedule={commitmentId}&status=free&status=busy")).Matches);
+        Assert.Single((await Search<Slot>($"/fhir/Slot?schedule={commitmentId}&status=free,busy&status=busy")).Matches);
         Assert.Equal(busy.Id, Assert.Single((await Search<Slot>($"/fhir/Slot?schedule={commitmentId}&status=busy")).Matches).Id);
         // After the spring change, the offset of the day.
         var after = await Read<Bundle>($"/fhir/Slot?schedule={commitmentId}&start=2027-03-15&_count=1");
@@ -177,9 +189,16 @@ public sealed class FhirApiTests(ContingencyApp app) : IClassFixture<Contingency
         (await api.Post($"/api/appointments/{cancelled.Id()}/cancel", new { reason = "feeling unwell", initiatedBy = "member" })).Expect(HttpStatusCode.OK);
         (await api.Post($"/api/commitments/{commitmentId}/withdraw", new { effectiveOn = "2027-04-19", reason = "leaving" })).Expect(HttpStatusCode.OK);
 
-        var (pages, all) = await Search<Appointment>($"/fhir/Appointment?practitioner=Practitioner/{providerId}&_count=2");
+        var byProvider = await api.Book(Api.BookingBody(providerId, "2027-03-02T10:00:00-08:00", memberRef: "M-FHIR-6"));
+        var byPlan = await api.Book(Api.BookingBody(providerId, "2027-03-02T11:00:00-08:00", memberRef: "M-FHIR-7"));
+        var movedAway = await api.Book(Api.BookingBody(providerId, "2027-03-02T12:00:00-08:00", memberRef: "M-FHIR-8"));
+        (await api.Post($"/api/appointments/{byProvider.Id()}/cancel", new { reason = "x", initiatedBy = "provider" })).Expect(HttpStatusCode.OK);
+        (await api.Post($"/api/appointments/{byPlan.Id()}/cancel", new { reason = "x", initiatedBy = "plan" })).Expect(HttpStatusCode.OK);
+        (await api.Post($"/api/appointments/{movedAway.Id()}/reschedule", new { providerId, start = "2027-03-03T12:00:00-08:00" })).Expect(HttpStatusCode.Created);
+
+        var (pages, all) = await Search<Appointment>($"/fhir/Appointment?practitioner=Practitioner/{providerId}&_count=3");
         Assert.Equal(3, pages.Count);
-        Assert.Equal(5, pages[0].Total);
+        Assert.Equal(9, pages[0].Total);
         var byId = all.ToDictionary(a => a.Id!);
         Assert.Equal(Appointment.AppointmentStatus.Booked, byId[booked.Id()].Status);
         Assert.Equal(Appointment.AppointmentStatus.Fulfilled, byId[completed.Id()].Status);
@@ -189,6 +208,10 @@ public sealed class FhirApiTests(ContingencyApp app) : IClassFixture<Contingency
         Assert.Equal(Appointment.AppointmentStatus.Cancelled, byId[displaced.Id()].Status);
         Assert.Equal("prov", byId[displaced.Id()].CancelationReason!.Coding[0].Code);
         Assert.Null(byId[booked.Id()].CancelationReason);
+        Assert.Equal(("prov", "Cancelled by the provider"), (byId[byProvider.Id()].CancelationReason!.Coding[0].Code, byId[byProvider.Id()].CancelationReason!.Text));
+        Assert.Equal(("other", "Cancelled by the plan"), (byId[byPlan.Id()].CancelationReason!.Coding[0].Code, byId[byPlan.Id()].CancelationReason!.Text));
+        Assert.Equal(("other", "Rescheduled"), (byId[movedAway.Id()].CancelationReason!.Coding[0].Code, byId[movedAway.Id()].CancelationReason!.Text));
+        Assert.Empty(byId[movedAway.Id()].Slot);
         Assert.Equal("FOLLOWUP", byId[completed.Id()].AppointmentType!.Coding[0].Code);
 
         var first = byId[booked.Id()];
@@ -204,11 +227,12 @@ public sealed class FhirApiTests(ContingencyApp app) : IClassFixture<Contingency
         var (_, cancelledRaw) = await Get($"/fhir/Appointment/{cancelled.Id()}");
         Assert.DoesNotContain("feeling unwell", cancelledRaw);
 
-        Assert.Equal([cancelled.Id(), displaced.Id()],
+        Assert.Equal(new[] { cancelled.Id(), displaced.Id(), byProvider.Id(), byPlan.Id(), movedAway.Id() }.Order(),
             (await Search<Appointment>($"/fhir/Appointment?practitioner={providerId}&status=cancelled")).Matches.Select(a => a.Id).Order());
+        Assert.Empty((await Search<Appointment>($"/fhir/Appointment?practitioner={providerId}&status=booked&status=cancelled")).Matches);
         Assert.Equal(2, (await Search<Appointment>($"/fhir/Appointment?practitioner={providerId}&status=fulfilled,noshow")).Matches.Count);
         Assert.Equal(3, (await Search<Appointment>($"/fhir/Appointment?practitioner={providerId}&date=2027-03-01")).Matches.Count);
-        Assert.Equal(4, (await Search<Appointment>($"/fhir/Appointment?practitioner={providerId}&date=ge2027-03-01&date=lt2027-04-01")).Matches.Count);
+        Assert.Equal(8, (await Search<Appointment>($"/fhir/Appointment?practitioner={providerId}&date=ge2027-03-01&date=lt2027-04-01")).Matches.Count);
         Assert.Equal(2, (await Search<Appointment>($"/fhir/Appointment?practitioner={providerId}&date=gt2027-03-01T09:00:00-08:00&date=lt2027-03-02")).Matches.Count);
         Assert.Empty((await Search<Appointment>($"/fhir/Appointment?practitioner={providerId}&status=waitlist")).Matches);
         Assert.Equal(displaced.Id(), (await Read<Appointment>($"/fhir/Appointment/{displaced.Id()}")).Id);
@@ -254,6 +278,38 @@ public sealed class FhirApiTests(ContingencyApp app) : IClassFixture<Contingency
     }
 
     [Fact]
+    public async Task A_schedule_withdrawn_before_its_first_day_is_inactive_with_no_horizon_and_still_valid()
+    {
+        var (_, _, commitmentId) = await api.Scenario();
+        (await api.Post($"/api/commitments/{commitmentId}/withdraw", new { effectiveOn = "2027-03-01", reason = "changed plans" })).Expect(HttpStatusCode.OK);
+        var schedule = await Read<Schedule>($"/fhir/Schedule/{commitmentId}");
+        Assert.False(schedule.Active);
+        Assert.Null(schedule.PlanningHorizon);
+        Assert.Contains(commitmentId, (await Search<Schedule>("/fhir/Schedule?active=false&_count=500")).Matches.Select(s => s.Id));
+        Assert.Empty((await Search<Slot>($"/fhir/Slot?schedule={commitmentId}")).Matches);
+    }
+
+    [Fact]
+    public async Task A_search_by_schedule_that_would_lay_out_too_many_slots_is_refused_and_a_window_lets_it_through()
+    {
+        var program = await api.CreateProgram(Api.ProgramBody(weeks: 104));
+        var everyDay = new[] { "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday" };
+        var providers = new List<string>();
+        for (var i = 0; i < 6; i++)
+        {
+            var provider = (await api.Enroll()).Id();
+            await api.Commit(program.Id(), Api.CommitmentBody(provider, weeks: 104, slotsPerDay: 12, weekdays: everyDay, firstSlotAt: "08:00"));
+            providers.Add(provider);
+        }
+        // Six commitments of 104 weeks, 12 slots every day: 52,416 slots, more than one search lays out.
+        var actors = string.Join(",", providers);
+        var refused = await Outcome($"/fhir/Slot?schedule.actor={actors}", HttpStatusCode.BadRequest, "invalid-request");
+        Assert.Equal("start", Assert.Single(refused.Issue).Expression.Single());
+        var week = await Read<Bundle>($"/fhir/Slot?schedule.actor={actors}&start=ge2027-03-01&start=le2027-03-07&_count=1");
+        Assert.Equal(6 * 12 * 7, week.Total);
+    }
+
+    [Fact]
     public async Task A_providers_token_sees_its_own_records_only()
     {
         var (_, mine, myCommitment) = await api.Scenario();
@@ -264,12 +320,14 @@ public sealed class FhirApiTests(ContingencyApp app) : IClassFixture<Contingency
 
         Assert.Equal(mine, (await Read<Practitioner>($"/fhir/Practitioner/{mine}", me)).Id);
         await Outcome($"/fhir/Practitioner/{theirs}", HttpStatusCode.NotFound, "not-found", me);
-        await Outcome($"/fhir/Schedule/{theirCommitment}", HttpStatusCode.NotFound, "not-found", me);
         await Outcome($"/fhir/Appointment/{theirBooking.Id()}", HttpStatusCode.NotFound, "not-found", me);
-        Assert.Equal([mine], (await Search<Practitioner>("/fhir/Practitioner", me)).Matches.Select(p => p.Id));
-        Assert.Equal([myCommitment], (await Search<Schedule>("/fhir/Schedule", me)).Matches.Select(s => s.Id));
-        Assert.Empty((await Search<Schedule>($"/fhir/Schedule?actor={theirs}", me)).Matches);
+        await Outcome($"/fhir/Slot/{theirCommitment}-202703011700", HttpStatusCode.NotFound, "not-found", me);
+        // As in /api: the provider list and commitments are the staff's.
+        await Outcome("/fhir/Practitioner", HttpStatusCode.Forbidden, "forbidden", me);
+        await Outcome($"/fhir/Schedule/{myCommitment}", HttpStatusCode.Forbidden, "forbidden", me);
         Assert.Empty((await Search<Slot>($"/fhir/Slot?schedule={theirCommitment}", me)).Matches);
+        Assert.Empty((await Search<Slot>($"/fhir/Slot?schedule.actor={theirs}", me)).Matches);
+        Assert.NotEmpty((await Search<Slot>($"/fhir/Slot?schedule.actor={mine}&start=2027-03-01", me)).Matches);
         Assert.All((await Search<Appointment>("/fhir/Appointment", me)).Matches, a => Assert.Equal($"Practitioner/{mine}", a.Participant[0].Actor!.Reference));
         Assert.Single((await Search<Appointment>("/fhir/Appointment", me)).Matches);
         Assert.Empty((await Search<Appointment>($"/fhir/Appointment?practitioner={theirs}", me)).Matches);

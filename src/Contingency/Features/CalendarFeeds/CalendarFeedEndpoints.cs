@@ -40,7 +40,7 @@ public static class CalendarFeedEndpoints
             })
             .WithSummary("A provider's calendar feed (RFC 5545): no token, the secret in the path").WithName("getCalendarFeed")
             .AllowAnonymous()
-            .RequireRateLimiting(RateLimits.PerClient)
+            .RequireRateLimiting(RateLimits.PerFeed)
             .Produces(200, contentType: "text/calendar")
             .Produces(304)
             .ProducesErrors(404, "not-found")

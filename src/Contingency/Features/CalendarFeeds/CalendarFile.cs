@@ -24,7 +24,9 @@ public static class CalendarFile
 
     public static string Write(string name, IReadOnlyList<FeedEvent> events)
     {
-        var calendar = new ICalendar { ProductId = "-//Contingency//Calendar feed//EN", Method = CalendarMethods.Publish };
+        // No METHOD: a published iTIP object would need an ORGANIZER, and without one DTSTAMP is the
+        // event's last change, which is what the feed means by it.
+        var calendar = new ICalendar { ProductId = "-//Contingency//Calendar feed//EN" };
         calendar.AddProperty("X-WR-CALNAME", name);
         // Subscribing apps that honour these poll hourly; the ETag makes an unchanged poll cheap.
         var refresh = new CalendarProperty("REFRESH-INTERVAL", "PT1H");
@@ -44,7 +46,7 @@ public static class CalendarFile
                 // The last change, not the time of the request: the same data writes the same file.
                 DtStamp = new CalDateTime(e.LastModified.UtcDateTime, CalDateTime.UtcTzId),
                 DtStart = Local(e.Zone, e.Start),
-                DtEnd = Local(e.Zone, e.End),
+                DtEnd = End(e.Zone, e.End),
                 Summary = e.Summary,
                 Description = e.Description,
                 Transparency = e.Busy ? TransparencyType.Opaque : TransparencyType.Transparent,
@@ -57,6 +59,13 @@ public static class CalendarFile
 
     private static CalDateTime Local(ProgramZone zone, DateTimeOffset instant) =>
         new(zone.ToLocal(instant).DateTime, zone.Id, hasTime: true);
+
+    /// <summary>
+    /// The end in the zone's local time, unless that wall-clock time comes twice (the hour after a fall-back)
+    /// and the end is its second coming: a TZID time reads as the first, so the end is written in UTC there.
+    /// </summary>
+    private static CalDateTime End(ProgramZone zone, DateTimeOffset instant) =>
+        zone.IsSecondOfTwo(instant) ? new CalDateTime(instant.UtcDateTime, CalDateTime.UtcTzId) : Local(zone, instant);
 
     /// <summary>
     /// The zone's observances from the day before the first event to a day after the last: the offset in

@@ -1,5 +1,6 @@
 namespace Contingency.Features.CalendarFeeds;
 
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using Contingency.Data;
@@ -56,46 +57,49 @@ public sealed class GetCalendarFeedHandler(ContingencyDb db, TimeProvider clock)
             .Select(a => new FeedAppointment(a.Id, a.ProgramId, a.Start, a.End, a.LocalDate, a.Status, a.Kind, a.HeldSlot, a.RescheduledToId, a.UpdatedAt))
             .ToListAsync(ct);
         var zones = await ProgramZones.OfAsync(db, appointments.Select(a => a.ProgramId), ct);
+        var changed = await LastChangesAsync(provider.Id, ct);
 
         var events = new List<FeedEvent>();
         var atStart = appointments.ToLookup(a => a.Start);
         var seen = new HashSet<DateTimeOffset>();
-        foreach (var c in commitments)
+        // In id order: when two programs' commitments share a start, the same one gives the event every time.
+        foreach (var c in commitments.OrderBy(c => c.Commitment.Id, StringComparer.Ordinal))
         {
             var zone = c.Calendar.Zone;
             var (from, to) = Window(zone, now);
+            var committed = changed.GetValueOrDefault(c.Commitment.Id, c.Commitment.CreatedAt);
             foreach (var slot in c.Calendar.Slots(c.Pattern, from, to))
             {
                 // Two programs' commitments may share a start; the provider has one slot then, and one event.
                 if (!seen.Add(slot.Start)) continue;
-                var made = atStart[slot.Start];
-                var holder = made.FirstOrDefault(a => a.HeldSlot is not null);
-                events.Add(new FeedEvent(
-                    $"slot-{provider.Id}-{slot.Start.UtcDateTime:yyyyMMdd'T'HHmm}Z@contingency",
-                    made.Sum(a => a.Status == Appointment.Booked ? 1 : 2),
-                    slot.Start, slot.End, zone,
-                    holder is null ? "Open slot" : $"{KindTitle(holder.Kind)}{StatusNote(holder.Status)}",
-                    holder is null ? null : $"Appointment {holder.Id}",
-                    Busy: holder is not null, Cancelled: false,
-                    made.Select(a => a.UpdatedAt).Append(c.Commitment.CreatedAt).Max()));
+                events.Add(SlotEvent(provider.Id, slot.Start, slot.End, zone, atStart[slot.Start].ToList(), committed));
             }
         }
-        foreach (var a in appointments.Where(a => a.Status is Appointment.Cancelled or Appointment.Displaced))
+        foreach (var a in appointments)
         {
             var zone = zones[a.ProgramId];
             var (from, to) = Window(zone, now);
             if (a.LocalDate < from || a.LocalDate > to) continue;
+            if (a.HeldSlot is not null && seen.Add(a.Start))
+            {
+                // Held, though its slot is no longer committed (completed ahead of a later withdrawal): busy all the same.
+                events.Add(SlotEvent(provider.Id, a.Start, a.End, zone, atStart[a.Start].ToList(), a.UpdatedAt));
+                continue;
+            }
+            if (a.Status is not (Appointment.Cancelled or Appointment.Displaced)) continue;
             var what = a.Status == Appointment.Displaced ? "Displaced" : a.RescheduledToId is not null ? "Rescheduled" : "Cancelled";
             events.Add(new FeedEvent($"appointment-{a.Id}@contingency", 1, a.Start, a.End, zone,
                 $"{what}: {KindTitle(a.Kind).ToLowerInvariant()}", $"Appointment {a.Id}", Busy: false, Cancelled: true, a.UpdatedAt));
         }
         events.Sort((x, y) => x.Start != y.Start ? x.Start.CompareTo(y.Start) : string.CompareOrdinal(x.Uid, y.Uid));
 
-        var name = $"Contingency: {provider.Name}";
-        // The window moves at each midnight without any event changing: that counts as a change too.
+        // Last-Modified moves whenever the file can change: an event's change, a change to the provider
+        // (its name titles the calendar) or to any of its commitments (a withdrawal or an extension adds or
+        // removes events that carry no change of their own), and the window moving at each midnight.
         var windowMoved = commitments.Select(c => c.Calendar.Zone).Concat(zones.Values)
-            .Select(z => z.ReachedAt(z.LocalDateOf(now), TimeOnly.MinValue)).DefaultIfEmpty(now).Max();
-        var lastModified = events.Select(e => e.LastModified).Append(windowMoved).Max();
+            .Select(z => z.ReachedAt(z.LocalDateOf(now), TimeOnly.MinValue)).DefaultIfEmpty(feed.IssuedAt).Max();
+        var lastModified = events.Select(e => e.LastModified).Concat(changed.Values).Append(windowMoved).Max();
+        var name = $"Contingency: {provider.Name}";
         return new CalendarFeedDocument(name, events, ETagOf(name, events), lastModified);
     }
 
@@ -113,6 +117,41 @@ public sealed class GetCalendarFeedHandler(ContingencyDb db, TimeProvider clock)
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
         return "\"" + Convert.ToBase64String(hash, 0, 18).Replace('+', '-').Replace('/', '_') + "\"";
     }
+
+    /// <summary>
+    /// The event of a slot: open, or busy with the appointment that holds it. SEQUENCE: each appointment
+    /// ever made in the slot counts one when booked and one when it ended.
+    /// </summary>
+    private static FeedEvent SlotEvent(string providerId, DateTimeOffset start, DateTimeOffset end, ProgramZone zone,
+        List<FeedAppointment> made, DateTimeOffset committed)
+    {
+        var holder = made.FirstOrDefault(a => a.HeldSlot is not null);
+        return new FeedEvent(
+            $"slot-{providerId}-{start.UtcDateTime.ToString("yyyyMMdd'T'HHmm", CultureInfo.InvariantCulture)}Z@contingency",
+            made.Sum(a => a.Status == Appointment.Booked ? 1 : 2),
+            start, end, zone,
+            holder is null ? "Open slot" : $"{KindTitle(holder.Kind)}{StatusNote(holder.Status)}",
+            holder is null ? null : $"Appointment {holder.Id}",
+            Busy: holder is not null, Cancelled: false,
+            made.Select(a => a.UpdatedAt).Append(committed).Max());
+    }
+
+    /// <summary>
+    /// When the provider and each of its commitments last changed, from the audit trail (every write
+    /// is there, in its own transaction): an extension or a correction leaves no time on the record itself.
+    /// </summary>
+    private async Task<Dictionary<string, DateTimeOffset>> LastChangesAsync(string providerId, CancellationToken ct)
+    {
+        var commitmentIds = await db.Commitments.AsNoTracking().Where(c => c.ProviderId == providerId).Select(c => c.Id).ToListAsync(ct);
+        var entries = await db.AuditEntries.AsNoTracking()
+            .Where(e => (e.EntityType == AuditedCommitment && commitmentIds.Contains(e.EntityId)) || (e.EntityType == AuditedProvider && e.EntityId == providerId))
+            .Select(e => new { e.EntityId, e.At })
+            .ToListAsync(ct);
+        return entries.GroupBy(e => e.EntityId).ToDictionary(g => g.Key, g => g.Max(e => e.At));
+    }
+
+    private const string AuditedCommitment = "commitment";
+    private const string AuditedProvider = "provider";
 
     private static (DateOnly From, DateOnly To) Window(ProgramZone zone, DateTimeOffset now)
     {

@@ -9,13 +9,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Appointment = Contingency.Data.Entities.Appointment;
 
-/// <summary>How the FHIR API names what is not the service's own: the system of the plan's member references.</summary>
-public sealed class FhirSettings
-{
-    public const string DefaultMemberSystem = "urn:contingency:member-ref";
-    public string MemberIdentifierSystem { get; set; } = DefaultMemberSystem;
-}
-
 /// <summary><c>GET /fhir/Appointment/{id}</c>.</summary>
 public sealed record ReadAppointment(string Id) : IQuery<Resource>;
 
@@ -58,14 +51,11 @@ public sealed class SearchAppointmentsHandler(ContingencyDb db, Caller caller, I
         var search = query.Search;
         var appointments = db.Appointments.AsNoTracking();
         if (caller.OwnProviderId is { } own) appointments = appointments.Where(a => a.ProviderId == own);
-        if (search.Has("practitioner"))
-        {
-            var practitioners = search.References("practitioner", "Practitioner");
+        if (search.References("practitioner", "Practitioner") is { } practitioners)
             appointments = appointments.Where(a => practitioners.Contains(a.ProviderId));
-        }
-        if (search.Has("status"))
+        if (search.Values("status") is { } asked)
         {
-            var statuses = search.Values("status").SelectMany(s => Statuses.TryGetValue(s, out var ours) ? ours
+            var statuses = asked.SelectMany(s => Statuses.TryGetValue(s, out var ours) ? ours
                 : throw new InvalidFieldException("status", $"status is one of {string.Join(", ", Statuses.Keys)}.")).ToList();
             appointments = appointments.Where(a => statuses.Contains(a.Status));
         }

@@ -6,9 +6,7 @@ using Mediator;
 
 /// <summary>
 /// FHIR R4 read and search under /fhir, for the plan's scheduling and EHR systems. Each route takes
-/// the roles of the /api routes it mirrors: Practitioner those of a provider's record, Schedule those
-/// of commitments and of a provider's slots (a schedule is what a slot search names), Slot and
-/// Appointment those of slots and appointments. A provider's token sees its own records only: another
+/// the roles of the /api route it mirrors (named beside each below). A provider's token sees its own records only: another
 /// provider's is 404 on a read and absent from a search. Errors are OperationOutcome (<see cref="FhirOutcomeWriter"/>).
 /// The CapabilityStatement documents these routes for FHIR clients, so the OpenAPI document leaves them out.
 /// </summary>
@@ -24,30 +22,34 @@ public static class FhirEndpoints
             .WithName("fhirCapabilities")
             .AllowAnonymous();
 
+        // GET /api/providers/{id} and GET /api/providers.
         Resource(group, "Practitioner", id => new ReadPractitioner(id), s => new SearchPractitioners(s), SearchPractitioners.Parameters,
-            Roles.Enrollment, Roles.Capacity, Roles.Provider);
+            [Roles.Enrollment, Roles.Capacity, Roles.Provider], [Roles.Enrollment, Roles.Capacity]);
+        // GET /api/commitments/{id} and the program's commitments.
         Resource(group, "Schedule", id => new ReadSchedule(id), s => new SearchSchedules(s), SearchSchedules.Parameters,
-            Roles.Enrollment, Roles.Scheduling, Roles.Provider);
+            [Roles.Enrollment], [Roles.Enrollment]);
+        // GET /api/providers/{id}/slots (and, for status=free by program, /api/programs/{id}/slots).
         Resource(group, "Slot", id => new ReadSlot(id), s => new SearchSlots(s), SearchSlots.Parameters,
-            Roles.Scheduling, Roles.Provider);
+            [Roles.Scheduling, Roles.Provider], [Roles.Scheduling, Roles.Provider]);
+        // GET /api/appointments/{id} and GET /api/appointments.
         Resource(group, "Appointment", id => new ReadAppointment(id), s => new SearchAppointments(s), SearchAppointments.Parameters,
-            Roles.Scheduling, Roles.Provider);
+            [Roles.Scheduling, Roles.Provider], [Roles.Scheduling, Roles.Provider]);
         return group;
     }
 
     private static void Resource(RouteGroupBuilder group, string type, Func<string, IQuery<Resource>> read,
-        Func<FhirSearch, IQuery<FhirPage>> search, IReadOnlyList<string> parameters, params string[] roles)
+        Func<FhirSearch, IQuery<FhirPage>> search, IReadOnlyList<string> parameters, string[] readRoles, string[] searchRoles)
     {
         group.MapGet($"/{type}/{{id}}", async (string id, ISender sender, CancellationToken ct) => new FhirResult(await sender.Send(read(id), ct)))
             .WithName($"fhirRead{type}")
-            .Allow(roles);
+            .Allow(readRoles);
         group.MapGet($"/{type}", async (HttpRequest request, ISender sender, CancellationToken ct) =>
             {
                 var parsed = FhirSearch.Parse(request.Query, parameters);
                 return new FhirResult(FhirBundles.Searchset(request, parsed, await sender.Send(search(parsed), ct)));
             })
             .WithName($"fhirSearch{type}")
-            .Allow(roles);
+            .Allow(searchRoles);
     }
 }
 

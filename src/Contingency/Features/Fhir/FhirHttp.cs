@@ -95,7 +95,9 @@ public sealed class FhirOutcomeWriter : IProblemDetailsWriter
         }
         else
         {
-            outcome.Issue.Add(Issue(status, code, problem.Title, problem.Detail, null));
+            // A failure's answer names the trace its log line is filed under; so does its outcome.
+            var traceId = status >= 500 ? ProblemDetailsHandler.TraceIdOf(context.HttpContext) : null;
+            outcome.Issue.Add(Issue(status, code, problem.Title, traceId is null ? problem.Detail : $"{problem.Detail} (traceId {traceId})", null));
         }
         context.HttpContext.Response.StatusCode = status;
         await new FhirResult(outcome, status).ExecuteAsync(context.HttpContext);

@@ -70,19 +70,28 @@ public sealed class FhirSearch
 
     public bool Has(string name) => values.ContainsKey(name);
 
-    /// <summary>A token or string parameter's values: repeats and comma-separated values alike, FHIR's "or".</summary>
-    public IReadOnlyList<string> Values(string name)
+    /// <summary>
+    /// A token or reference parameter's values, null when it was not sent. Commas are FHIR's "or";
+    /// repeats are its "and", which for these single-valued fields leaves the values every repeat names.
+    /// </summary>
+    public IReadOnlyList<string>? Values(string name)
     {
-        if (!values.TryGetValue(name, out var sent)) return [];
-        var all = sent.SelectMany(v => v.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)).Distinct().ToList();
-        if (all.Count > MaxValues) throw new InvalidFieldException(name, $"{name} lists at most {MaxValues} values.");
-        return all;
+        if (!values.TryGetValue(name, out var sent)) return null;
+        HashSet<string>? kept = null;
+        foreach (var repeat in sent)
+        {
+            var named = repeat.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+            if (named.Count > MaxValues) throw new InvalidFieldException(name, $"{name} lists at most {MaxValues} values.");
+            if (kept is null) kept = named;
+            else kept.IntersectWith(named);
+        }
+        return kept!.Order(StringComparer.Ordinal).ToList();
     }
 
     /// <summary>One value, when the parameter takes one.</summary>
     public string? Single(string name) => Values(name) switch
     {
-        [] => null,
+        null => null,
         [var one] => one,
         _ => throw new InvalidFieldException(name, $"{name} takes one value."),
     };
@@ -91,7 +100,7 @@ public sealed class FhirSearch
     /// The ids a reference parameter names: <c>Type/id</c>, a bare id, or an absolute URL ending in
     /// <c>Type/id</c>. A reference to another resource type can match nothing here: a 400.
     /// </summary>
-    public IReadOnlyList<string> References(string name, string type) => Values(name).Select(value =>
+    public IReadOnlyList<string>? References(string name, string type) => Values(name)?.Select(value =>
     {
         var parts = value.Split('/');
         if (parts.Length == 1) return value;

@@ -40,8 +40,14 @@ public static class GetCapabilities
             new RestComponent
             {
                 Mode = RestfulCapabilityMode.Server,
-                Documentation = "Every route but this one takes a bearer token (JWT) with the roles the matching /api routes take; a provider's token sees its own records only. Searches page with _count (1-500, default 50) and follow the next link.",
+                Documentation = "Every route but this one takes a bearer token (JWT) with the roles the matching /api routes take: Practitioner those of providers, Schedule those of commitments, Slot and Appointment those of slots and appointments. A provider's token sees its own records only. Searches page with _count (1-500, default 50) and follow the next link; repeated parameters are and, commas or.",
                 Security = new SecurityComponent { Description = "Authorization: Bearer <JWT>, as the service's /api routes." },
+                SearchParam =
+                {
+                    Param("_count", SearchParamType.Number, null, "Matches a page: 1 to 500, default 50."),
+                    Param("_offset", SearchParamType.Number, null, "Where the page starts; the next link carries it."),
+                    Param("_format", SearchParamType.Token, null, "json or application/fhir+json: the server answers JSON only."),
+                },
                 Resource =
                 {
                     Resource("Practitioner", "The contract providers: NPI as identifier, licence as qualification.",
@@ -51,6 +57,7 @@ public static class GetCapabilities
                         Param("active", SearchParamType.Token, "Schedule-active", "true or false.")),
                     Resource("Slot", "A commitment's slots, free or busy. Ids are {scheduleId}-{start in UTC, yyyyMMddHHmm}.",
                         Param("schedule", SearchParamType.Reference, "Slot-schedule", "Schedule/{id}; several, comma-separated."),
+                        Param("schedule.actor", SearchParamType.Reference, "Schedule-actor", "The schedules' practitioner, chained: Practitioner/{id}."),
                         Param("start", SearchParamType.Date, "Slot-start", "Prefixes eq, gt, ge, lt, le; a date is a local date in the program's zone."),
                         Param("status", SearchParamType.Token, "Slot-status", "free or busy."),
                         Param("program", SearchParamType.Token, null, "Instead of schedule: the program whose free slots to search, earliest first (status=free)."),

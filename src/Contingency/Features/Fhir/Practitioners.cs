@@ -36,7 +36,7 @@ public sealed class SearchPractitionersHandler(ContingencyDb db, Caller caller) 
         if (search.Has("identifier"))
         {
             // system|value, |value or value; only the NPI system names anything here.
-            var npis = search.Values("identifier")
+            var npis = search.Values("identifier")!
                 .Select(v => v.Split('|', 2) is [var system, var value] ? (system is "" or FhirResources.NpiSystem ? value : null) : v)
                 .OfType<string>().ToList();
             providers = providers.Where(p => npis.Contains(p.Npi));

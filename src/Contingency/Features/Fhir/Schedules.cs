@@ -34,11 +34,8 @@ public sealed class SearchSchedulesHandler(ContingencyDb db, Caller caller) : IQ
         var search = query.Search;
         var commitments = db.Commitments.AsNoTracking();
         if (caller.OwnProviderId is { } own) commitments = commitments.Where(c => c.ProviderId == own);
-        if (search.Has("actor"))
-        {
-            var actors = search.References("actor", "Practitioner");
+        if (search.References("actor", "Practitioner") is { } actors)
             commitments = commitments.Where(c => actors.Contains(c.ProviderId));
-        }
         if (search.Single("active") is { } active)
         {
             var status = active switch

@@ -30,58 +30,75 @@ public sealed class ReadSlotHandler(ContingencyDb db, Caller caller) : IQueryHan
 }
 
 /// <summary>
-/// <c>GET /fhir/Slot</c>, two ways. With <c>schedule</c>: the slots of those commitments, free and
-/// busy, by start (the window the <c>start</c> conditions leave, else the commitments' whole days),
-/// with a total. With <c>program</c> (and optionally <c>region</c>) and <c>status=free</c>: the
-/// program's bookable slots earliest first, as <c>GET /api/programs/{id}/slots</c> finds them, walked a
-/// day at a time and stopped once the page is full, so the answer has no total.
+/// <c>GET /fhir/Slot</c>, two ways. With <c>schedule</c> and/or <c>schedule.actor</c> (FHIR's chain to
+/// the schedule's practitioner): the slots of those commitments, free and busy, by start (the window
+/// the <c>start</c> conditions leave, else the commitments' whole days), with a total. With
+/// <c>program</c> (and optionally <c>region</c>) and <c>status=free</c>: the program's bookable slots
+/// earliest first, as <c>GET /api/programs/{id}/slots</c> finds them, walked a day at a time and stopped
+/// once the page is full, so the answer has no total. Searching every commitment at once is refused: it
+/// would be every slot of the service.
 /// </summary>
 public sealed record SearchSlots(FhirSearch Search) : IQuery<FhirPage>
 {
-    public static readonly string[] Parameters = ["schedule", "start", "status", "program", "region"];
+    public static readonly string[] Parameters = ["schedule", "schedule.actor", "start", "status", "program", "region"];
 }
 
 public sealed class SearchSlotsHandler(ContingencyDb db, Caller caller, TimeProvider clock) : IQueryHandler<SearchSlots, FhirPage>
 {
+    /// <summary>What one search by schedule may lay out before paging: two years of 12 slots a day is 8,736.</summary>
+    public const int MaxSlots = 50_000;
+
     private static readonly string[] FhirStatuses = ["free", "busy", "busy-unavailable", "busy-tentative", "entered-in-error"];
 
     public async ValueTask<FhirPage> Handle(SearchSlots query, CancellationToken ct)
     {
         var search = query.Search;
         var statuses = search.Values("status");
-        if (statuses.FirstOrDefault(s => !FhirStatuses.Contains(s)) is { } unknown)
+        if (statuses?.FirstOrDefault(s => !FhirStatuses.Contains(s)) is { } unknown)
             throw new InvalidFieldException("status", $"status is one of {string.Join(", ", FhirStatuses)}; '{unknown}' is not.");
-        if (search.Has("schedule"))
+        var schedules = search.References("schedule", "Schedule");
+        var actors = search.References("schedule.actor", "Practitioner");
+        if (schedules is not null || actors is not null)
         {
             if (search.Has("program") || search.Has("region"))
                 throw new InvalidFieldException("program", "program and region search a program's free slots; a search by schedule leaves them out.");
-            return await ByScheduleAsync(search, search.References("schedule", "Schedule"), statuses, ct);
+            return await ByScheduleAsync(search, schedules, actors, statuses, ct);
         }
         if (search.Single("program") is not { } programId)
-            throw new InvalidFieldException("schedule", "Name a schedule, or a program (with status=free) whose free slots to search.");
+            throw new InvalidFieldException("schedule",
+                "Name the slots' schedule (schedule=Schedule/{id}), its practitioner (schedule.actor=Practitioner/{id}), or a program whose free slots to search (program={id}&status=free).");
         if (statuses is not ["free"])
             throw new InvalidFieldException("status", "A program's slots are searched free only: status=free.");
         return await FreeInProgramAsync(search, programId, search.Single("region"), ct);
     }
 
-    private async ValueTask<FhirPage> ByScheduleAsync(FhirSearch search, IReadOnlyList<string> scheduleIds, IReadOnlyList<string> statuses, CancellationToken ct)
+    private async ValueTask<FhirPage> ByScheduleAsync(FhirSearch search, IReadOnlyList<string>? scheduleIds, IReadOnlyList<string>? actorIds,
+        IReadOnlyList<string>? statuses, CancellationToken ct)
     {
-        var rows = db.Commitments.AsNoTracking().Where(c => scheduleIds.Contains(c.Id) && c.EndsOn >= c.StartsOn);
+        var rows = db.Commitments.AsNoTracking().Where(c => c.EndsOn >= c.StartsOn);
+        if (scheduleIds is not null) rows = rows.Where(c => scheduleIds.Contains(c.Id));
+        if (actorIds is not null) rows = rows.Where(c => actorIds.Contains(c.ProviderId));
         if (caller.OwnProviderId is { } own) rows = rows.Where(c => c.ProviderId == own);
         var commitments = await rows.Join(db.Programs.AsNoTracking(), c => c.ProgramId, p => p.Id, (c, p) => new { Commitment = c, Program = p })
             .ToListAsync(ct);
 
         var starts = search.Dates("start");
-        var slots = new List<(string CommitmentId, string ProviderId, ProgramZone Zone, Slot Slot)>();
-        foreach (var row in commitments)
+        var windows = commitments.Select(row =>
         {
             var calendar = row.Program.Calendar();
-            var c = row.Commitment;
-            var (from, to) = starts.Window(calendar.Zone, c.StartsOn, c.EndsOn, "start");
+            var (from, to) = starts.Window(calendar.Zone, row.Commitment.StartsOn, row.Commitment.EndsOn, "start");
+            return (row.Commitment, Calendar: calendar, From: from, To: to);
+        }).ToList();
+        // Laid out in full to be sorted and paged: counted first (cheap), so a search that would hold
+        // hundreds of thousands of slots is refused instead of built.
+        if (windows.Sum(w => (long)w.Calendar.Count(w.Commitment.Pattern, w.From, w.To)) > MaxSlots)
+            throw new InvalidFieldException("start", $"This search covers more than {MaxSlots:N0} slots; narrow the window with start, or name fewer schedules.");
+
+        var slots = new List<(string CommitmentId, string ProviderId, ProgramZone Zone, Slot Slot)>();
+        foreach (var (c, calendar, from, to) in windows)
             foreach (var slot in calendar.Slots(c.Pattern, from, to))
                 if (starts.Matches(slot.Date, slot.Start))
                     slots.Add((c.Id, c.ProviderId, calendar.Zone, slot));
-        }
         slots.Sort((x, y) => x.Slot.Start != y.Slot.Start ? x.Slot.Start.CompareTo(y.Slot.Start) : string.CompareOrdinal(x.CommitmentId, y.CommitmentId));
 
         var held = new HashSet<(string, DateTimeOffset)>();
@@ -97,7 +114,7 @@ public sealed class SearchSlotsHandler(ContingencyDb db, Caller caller, TimeProv
         }
         var matches = slots
             .Select(s => (s, Held: held.Contains((s.ProviderId, s.Slot.Start))))
-            .Where(s => statuses.Count == 0 || statuses.Contains(s.Held ? "busy" : "free"))
+            .Where(s => statuses is null || statuses.Contains(s.Held ? "busy" : "free"))
             .ToList();
         var page = matches.Skip(search.Offset).Take(search.Count)
             .Select(m => (Resource)FhirResources.SlotOf(m.s.CommitmentId, m.s.Zone, m.s.Slot, m.Held)).ToList();

@@ -10,14 +10,18 @@ using Microsoft.AspNetCore.RateLimiting;
 /// scheduling system can burst <c>RateLimiting:Burst</c> requests (default 100) and sustain
 /// <c>RateLimiting:PermitsPerSecond</c> (default 50); beyond that 429 <c>rate-limited</c> with
 /// <c>Retry-After</c>. One caller's burst never slows another caller. Routes without a token
-/// (calendar feeds) get the same bucket per client address.
+/// (calendar feeds) get the same bucket per feed.
 /// </summary>
 public static class RateLimits
 {
     /// <summary>Booking and rescheduling (and, later, roster import).</summary>
     public const string PerCaller = "per-caller";
-    /// <summary>Routes without a token (calendar feeds): the same limits, per client address.</summary>
-    public const string PerClient = "per-client";
+    /// <summary>
+    /// Calendar feeds, which come without a token: the same limits per feed (keyed by a hash of its path,
+    /// never the secret itself), so a calendar service fetching thousands of therapists' feeds from a few
+    /// addresses is not throttled as one, and a client polling one feed too hard slows only that one.
+    /// </summary>
+    public const string PerFeed = "per-feed";
     public const int DefaultBurst = 100;
     public const int DefaultPermitsPerSecond = 50;
 
@@ -35,7 +39,7 @@ public static class RateLimits
         return services.AddRateLimiter(options =>
         {
             options.AddPolicy(PerCaller, context => Bucket(context, context.User.FindFirst(ClaimNames.Subject)?.Value ?? ""));
-            options.AddPolicy(PerClient, context => Bucket(context, context.Connection.RemoteIpAddress?.ToString() ?? ""));
+            options.AddPolicy(PerFeed, context => Bucket(context, Contingency.Data.Entities.CalendarFeed.HashOf(context.Request.Path.Value ?? "")));
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = async (context, ct) =>
             {

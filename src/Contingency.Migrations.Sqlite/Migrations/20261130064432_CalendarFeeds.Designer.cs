@@ -11,7 +11,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Contingency.Migrations.Sqlite.Migrations
 {
     [DbContext(typeof(ContingencyDb))]
-    [Migration("20261130060849_CalendarFeeds")]
+    [Migration("20261130064432_CalendarFeeds")]
     partial class CalendarFeeds
     {
         /// <inheritdoc />
@@ -231,6 +231,7 @@ namespace Contingency.Migrations.Sqlite.Migrations
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("SecretHash")
+                        .IsConcurrencyToken()
                         .IsRequired()
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");

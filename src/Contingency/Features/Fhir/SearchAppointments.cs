@@ -9,21 +9,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Appointment = Contingency.Data.Entities.Appointment;
 
-/// <summary><c>GET /fhir/Appointment/{id}</c>.</summary>
-public sealed record ReadAppointment(string Id) : IQuery<Resource>;
-
-public sealed class ReadAppointmentHandler(ContingencyDb db, Caller caller, IOptions<FhirSettings> settings) : IQueryHandler<ReadAppointment, Resource>
-{
-    public async ValueTask<Resource> Handle(ReadAppointment query, CancellationToken ct)
-    {
-        var appointment = await db.Appointments.AsNoTracking().FirstOrDefaultAsync(a => a.Id == query.Id, ct)
-            ?? throw new NotFoundException("Appointment", query.Id);
-        caller.RequireVisible("Appointment", query.Id, appointment.ProviderId);
-        var zones = await ProgramZones.OfAsync(db, [appointment.ProgramId], ct);
-        return FhirResources.AppointmentOf(appointment, zones[appointment.ProgramId], settings.Value.MemberIdentifierSystem);
-    }
-}
-
 /// <summary>
 /// <c>GET /fhir/Appointment?practitioner=&amp;date=&amp;status=</c>, in the order booked (ids are
 /// time-ordered), as <c>GET /api/appointments</c> lists them. A date compares with the start's local

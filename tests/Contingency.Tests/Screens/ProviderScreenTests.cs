@@ -6,6 +6,7 @@ using Contingency.Features.Providers;
 using Contingency.Infrastructure.Security;
 using Contingency.Screens;
 using Contingency.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 /// <summary>The provider detail screen's dates, on a service of its own whose clock the test sets.</summary>
 public sealed class ProviderScreenTests : IAsyncLifetime
@@ -34,5 +35,28 @@ public sealed class ProviderScreenTests : IAsyncLifetime
 
         page.WaitForAssertion(() => Assert.True(page.FindAll("h2").Any(h => h.TextContent == $"Week of {Show.Date(new DateOnly(2027, 3, 1))}"), page.Markup),
             TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task The_provider_gets_a_calendar_address_on_the_screens_own_host_and_a_new_one_stops_the_old()
+    {
+        var api = app.Api();
+        var program = (await api.CreateProgram()).Id();
+        var provider = (await api.Enroll()).Id();
+        await api.Commit(program, Api.CommitmentBody(provider));
+
+        await using var screen = ScreenContext.AsProvider(app, provider);
+        var page = screen.Render<ProviderScreen>(p => p.Add(c => c.Id, provider));
+        page.WaitForElement("button.calendar-feed", TimeSpan.FromSeconds(10)).Click();
+        var first = page.WaitForElement("input.feed-url", TimeSpan.FromSeconds(10)).GetAttribute("value")!;
+        Assert.StartsWith(screen.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().BaseUri + "calendar/", first);
+        Assert.EndsWith(".ics", first);
+
+        page.Find("button.calendar-feed").Click();
+        page.WaitForAssertion(() => Assert.NotEqual(first, page.Find("input.feed-url").GetAttribute("value")), TimeSpan.FromSeconds(10));
+        var second = page.Find("input.feed-url").GetAttribute("value")!;
+        var anonymous = app.ClientWith(null);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await anonymous.GetAsync(new Uri(first).AbsolutePath)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await anonymous.GetAsync(new Uri(second).AbsolutePath)).StatusCode);
     }
 }

@@ -2,6 +2,7 @@ namespace Contingency.Tests.Screens;
 
 using System.Security.Claims;
 using Bunit;
+using Contingency.Infrastructure.Security;
 using Contingency.Screens;
 using Contingency.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,12 @@ using Microsoft.FluentUI.AspNetCore.Components;
 /// </summary>
 public sealed class ScreenContext : BunitContext
 {
-    public ScreenContext(ContingencyApp app, params string[] roles)
+    public ScreenContext(ContingencyApp app, params string[] roles) : this(app, null, roles) { }
+
+    /// <summary>A therapist signed in: the provider role, limited to this provider.</summary>
+    public static ScreenContext AsProvider(ContingencyApp app, string providerId) => new(app, providerId, [Roles.Provider]);
+
+    private ScreenContext(ContingencyApp app, string? providerId, string[] roles)
     {
         JSInterop.Mode = JSRuntimeMode.Loose;
         Services.AddFluentUIComponents();
@@ -23,7 +29,9 @@ public sealed class ScreenContext : BunitContext
         var authorization = AddAuthorization();
         authorization.SetAuthorized(subject);
         authorization.SetRoles(roles);
-        authorization.SetClaims(new Claim(ScreenAuthentication.TokenClaim, app.Token(subject, roles)));
+        var claims = new List<Claim> { new(ScreenAuthentication.TokenClaim, app.Token(subject, roles, providerId)) };
+        if (providerId is not null) claims.Add(new Claim(ClaimNames.ProviderId, providerId));
+        authorization.SetClaims([.. claims]);
         Services.AddSingleton<IHttpClientFactory>(new ServiceClients(app, this));
         Services.AddScoped<ScreenApi>();
         Services.AddSingleton<TimeProvider>(app.Clock);

@@ -67,10 +67,14 @@ public sealed partial class ProblemDetailsHandler(IProblemDetailsService problem
     [LoggerMessage(LogLevel.Error, "Unhandled failure on {Method} {Path} (trace {TraceId})")]
     private static partial void UnhandledFailure(ILogger logger, Exception exception, string method, string path, string traceId);
 
-    /// <summary>The path for a log line: ids only. A calendar feed's path is its secret, the one thing it must not show.</summary>
+    /// <summary>
+    /// The path for a log line: ids only. A route whose path holds a secret (a calendar feed's) is logged
+    /// by its pattern, <c>/calendar/{secret}.ics</c>, never as requested.
+    /// </summary>
     public static string LoggedPath(HttpRequest request) =>
-        request.Path.StartsWithSegments(Features.CalendarFeeds.CalendarFeedEndpoints.FeedPath)
-            ? $"{Features.CalendarFeeds.CalendarFeedEndpoints.FeedPath}/(secret).ics"
+        request.HttpContext.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } pattern } endpoint
+        && endpoint.Metadata.GetMetadata<SecretInPath>() is not null
+            ? pattern
             : request.Path.ToString();
 
     /// <summary>The id the problem body's <c>traceId</c> shows (the framework's own rule), so a client's report finds the log line.</summary>
@@ -198,3 +202,6 @@ public sealed partial class ProblemDetailsHandler(IProblemDetailsService problem
         _ => "Error",
     };
 }
+
+/// <summary>Marks a route whose path carries a secret: logs name its pattern, not the path requested.</summary>
+public sealed class SecretInPath;

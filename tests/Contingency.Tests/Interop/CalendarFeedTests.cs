@@ -4,6 +4,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using Contingency.Data.Entities;
 using Contingency.Tests.Support;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Ical.Net;
 using Ical.Net.CalendarComponents;
 using Ical.Net.Serialization;
@@ -219,13 +221,20 @@ public sealed class CalendarFeedTests(ContingencyApp app) : IClassFixture<Contin
     }
 
     [Fact]
-    public void A_failure_logged_on_a_feed_names_its_path_without_the_secret()
+    public void A_failure_logged_on_a_feed_names_its_route_without_the_secret()
     {
-        var request = new Microsoft.AspNetCore.Http.DefaultHttpContext().Request;
-        request.Path = "/calendar/c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA.ics";
-        Assert.Equal("/calendar/(secret).ics", Contingency.Infrastructure.ProblemDetailsHandler.LoggedPath(request));
-        request.Path = "/api/providers/p-1/calendar-feed";
-        Assert.Equal("/api/providers/p-1/calendar-feed", Contingency.Infrastructure.ProblemDetailsHandler.LoggedPath(request));
+        var endpoints = app.Services.GetRequiredService<Microsoft.AspNetCore.Routing.EndpointDataSource>().Endpoints;
+        Microsoft.AspNetCore.Http.HttpRequest On(string name, string path)
+        {
+            var http = new Microsoft.AspNetCore.Http.DefaultHttpContext();
+            http.SetEndpoint(endpoints.Single(e => e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.IEndpointNameMetadata>()?.EndpointName == name));
+            http.Request.Path = path;
+            return http.Request;
+        }
+        Assert.Equal("/calendar/{secret}.ics",
+            Contingency.Infrastructure.ProblemDetailsHandler.LoggedPath(On("getCalendarFeed", "/calendar/c2VjcmV0LXNlY3JldC1zZWNyZXQtc2VjcmV0LXNlY3JldA.ics")));
+        Assert.Equal("/api/providers/p-1/calendar-feed",
+            Contingency.Infrastructure.ProblemDetailsHandler.LoggedPath(On("issueCalendarFeed", "/api/providers/p-1/calendar-feed")));
     }
 
     [Fact]

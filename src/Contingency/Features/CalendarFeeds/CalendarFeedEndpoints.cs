@@ -1,5 +1,6 @@
 namespace Contingency.Features.CalendarFeeds;
 
+using Contingency.Infrastructure;
 using Contingency.Infrastructure.OpenApi;
 using Contingency.Infrastructure.Security;
 using Mediator;
@@ -40,6 +41,7 @@ public static class CalendarFeedEndpoints
             })
             .WithSummary("A provider's calendar feed (RFC 5545): no token, the secret in the path").WithName("getCalendarFeed")
             .AllowAnonymous()
+            .WithMetadata(new SecretInPath())
             .RequireRateLimiting(RateLimits.PerFeed)
             .Produces(200, contentType: "text/calendar")
             .Produces(304)

@@ -265,6 +265,33 @@ public sealed class FhirApiTests(ContingencyApp app) : IClassFixture<Contingency
         }
     }
 
+    [Theory]
+    [InlineData("/fhir/Appointment?_count=abc")]
+    [InlineData("/fhir/Appointment?_count=1&_count=2")]
+    [InlineData("/fhir/Appointment?_offset=-1")]
+    [InlineData("/fhir/Practitioner?identifier=|||")]
+    [InlineData("/fhir/Practitioner?identifier=%00")]
+    [InlineData("/fhir/Slot/-")]
+    [InlineData("/fhir/Slot/x-")]
+    [InlineData("/fhir/Slot/abc-999999999999")]
+    [InlineData("/fhir/Slot/abc-000101010000")]
+    [InlineData("/fhir/Slot?schedule=,,,")]
+    [InlineData("/fhir/Slot?schedule=x&start=ge")]
+    [InlineData("/fhir/Slot?schedule=x&start=gt2099-12-31T23:59:59%2B14:00")]
+    [InlineData("/fhir/Slot?program=x&status=free&region=%00")]
+    [InlineData("/fhir/Slot?program=x&status=free&start=le1999-01-01")]
+    [InlineData("/fhir/Appointment?practitioner=Practitioner/")]
+    [InlineData("/fhir/Appointment?date=ge2027-03-01&date=le2027-02-01")]
+    [InlineData("/fhir/Appointment?status=")]
+    [InlineData("/fhir/Schedule?actor=http://elsewhere.example/fhir/Practitioner/x")]
+    public async Task Odd_requests_are_answered_never_failed(string path)
+    {
+        var (status, body) = await Get(path);
+        Assert.True((int)status < 500, $"{path}: {(int)status} {body}");
+        if (status == HttpStatusCode.OK) FhirValidation.Valid<Resource>(body);
+        else FhirValidation.Valid<OperationOutcome>(body);
+    }
+
     [Fact]
     public async Task Tokens_and_methods_are_refused_in_operation_outcomes()
     {

@@ -216,4 +216,36 @@ public sealed class SchedulingScreenTests(ContingencyApp app) : IClassFixture<Co
         Assert.Equal(["M-200001", "M-200002"], page.FindAll("table.appointments tbody tr td:nth-child(3)").Select(c => c.TextContent));
         Assert.Equal(2, (await api.Get($"/api/appointments?programId={programId}&from=2027-03-01&to=2027-03-01")).Expect(HttpStatusCode.OK).Int("total"));
     }
+
+    [Fact]
+    public async Task A_search_made_while_the_list_opens_is_not_replaced_by_the_opening_list()
+    {
+        var (programId, providerId, _) = await api.Scenario();
+        await api.Book(Api.BookingBody(providerId, "2027-03-01T09:00:00-08:00", memberRef: "M-200101"));
+        await using var screen = new ScreenContext(app, Roles.Scheduling);
+        // The list opening on today is held until the person's search has been answered.
+        var opening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var searched = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        screen.BeforeSend = request =>
+        {
+            var path = request.RequestUri!.PathAndQuery;
+            if (!path.StartsWith("/api/appointments?", StringComparison.Ordinal) || path.Contains("2027-03-01", StringComparison.Ordinal))
+                return Task.CompletedTask;
+            opening.TrySetResult();
+            return searched.Task.WaitAsync(TimeSpan.FromSeconds(20));
+        };
+        var page = screen.Render<AppointmentList>(p => p.Add(s => s.ProgramId, programId));
+        await opening.Task.WaitAsync(TimeSpan.FromSeconds(20));
+
+        page.Find("#day").Change("2027-03-01");
+        await page.Find("form").SubmitAsync();
+        page.WaitForAssertion(() => Assert.Single(page.FindAll("table.appointments tbody tr")));
+        searched.SetResult();
+        // The opening list's answer arrives last, and is dropped.
+        page.WaitForAssertion(() => Assert.Contains(screen.Answers, a => a.Path.StartsWith("/api/appointments?", StringComparison.Ordinal)
+            && !a.Path.Contains("2027-03-01", StringComparison.Ordinal)));
+        await Task.Delay(200);
+        Assert.Equal(["M-200101"], page.FindAll("table.appointments tbody tr td:nth-child(3)").Select(c => c.TextContent));
+        Assert.Equal("2027-03-01", page.Find("#day").GetAttribute("value"));
+    }
 }

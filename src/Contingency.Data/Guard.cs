@@ -11,11 +11,19 @@ internal static class Guard
     {
         if (string.IsNullOrWhiteSpace(value)) throw new InvalidFieldException(field, $"{field} must not be empty.");
         if (value.Length > max) throw new InvalidFieldException(field, $"{field} is at most {max} characters.");
+        NoNul(field, value);
     }
 
     public static void Text(string field, string? value, int max = Limits.MaxTextLength)
     {
         if (value is { Length: var n } && n > max) throw new InvalidFieldException(field, $"{field} is at most {max} characters.");
+        if (value is not null) NoNul(field, value);
+    }
+
+    /// <summary>No text holds a NUL character (PostgreSQL refuses one): a CSV or a command may send one as well as JSON.</summary>
+    private static void NoNul(string field, string value)
+    {
+        if (value.Contains('\0')) throw new InvalidFieldException(field, $"{field} must not contain a NUL character.");
     }
 
     public static void Date(string field, DateOnly date)

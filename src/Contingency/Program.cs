@@ -127,6 +127,7 @@ if (bool.TryParse(app.Configuration["Proxy:ForwardedHeaders"], out var forwarded
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseBodySizeLimits();
+app.UseNoNulCharacters();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseCallers();

@@ -23,6 +23,22 @@ public static class RequestLimits
         await next(http);
     });
 
+    /// <summary>
+    /// No NUL character in a query: no filter holds one, and PostgreSQL refuses one in text (which would
+    /// otherwise end the request as a 500). A parameter with one is a 400 naming it. (A path with one
+    /// never gets this far: the server refuses it.)
+    /// </summary>
+    public static IApplicationBuilder UseNoNulCharacters(this IApplicationBuilder app) => app.Use(async (http, next) =>
+    {
+        foreach (var (name, values) in http.Request.Query)
+            if (name.Contains('\0') || values.Any(v => v?.Contains('\0') == true))
+            {
+                var field = name.Replace("\0", "");
+                throw new Contingency.Data.InvalidFieldException(field, $"{field} must not contain a NUL character.");
+            }
+        await next(http);
+    });
+
     private static BadHttpRequestException TooLarge(long limit) =>
         new($"The request body is larger than {limit / 1024 / 1024} MB.", StatusCodes.Status413PayloadTooLarge);
 

@@ -88,6 +88,11 @@ public sealed class FhirSearch
         return kept!.Order(StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>A string parameter's one value as sent (a region's name may hold a comma), null when not sent.</summary>
+    public string? Text(string name) => values.TryGetValue(name, out var sent)
+        ? sent is [var one] ? one : throw new InvalidFieldException(name, $"{name} takes one value.")
+        : null;
+
     /// <summary>One value, when the parameter takes one.</summary>
     public string? Single(string name) => Values(name) switch
     {

@@ -49,7 +49,7 @@ public sealed class SearchSlotsHandler(ContingencyDb db, Caller caller, TimeProv
                 "Name the slots' schedule (schedule=Schedule/{id}), its practitioner (schedule.actor=Practitioner/{id}), or a program whose free slots to search (program={id}&status=free).");
         if (statuses is not ["free"])
             throw new InvalidFieldException("status", "A program's slots are searched free only: status=free.");
-        return await FreeInProgramAsync(search, programId, search.Single("region"), ct);
+        return await FreeInProgramAsync(search, programId, search.Text("region"), ct);
     }
 
     private async ValueTask<FhirPage> ByScheduleAsync(FhirSearch search, IReadOnlyList<string>? scheduleIds, IReadOnlyList<string>? actorIds,

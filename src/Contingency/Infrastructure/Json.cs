@@ -32,30 +32,6 @@ public sealed partial class WallClockTimeConverter : JsonConverter<TimeOnly>
         writer.WriteStringValue(value.ToString("HH:mm", CultureInfo.InvariantCulture));
 }
 
-/// <summary>
-/// Text holds no NUL character: nothing a person types has one, and PostgreSQL refuses one in text,
-/// which would otherwise end the request as a 500 wherever the value reaches a query. Object keys too
-/// (a demand's region names).
-/// </summary>
-public sealed class TextConverter : JsonConverter<string>
-{
-    public const string Expected = "text without a NUL character";
-
-    public override string Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        reader.TokenType == JsonTokenType.String ? Checked(reader.GetString()!)
-            : throw new JsonException($"The JSON value could not be converted to {typeof(string)}.");
-
-    public override void Write(Utf8JsonWriter writer, string value, JsonSerializerOptions options) => writer.WriteStringValue(value);
-
-    public override string ReadAsPropertyName(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
-        Checked(reader.GetString()!);
-
-    public override void WriteAsPropertyName(Utf8JsonWriter writer, string value, JsonSerializerOptions options) =>
-        writer.WritePropertyName(value);
-
-    private static string Checked(string text) => text.Contains('\0') ? throw new ExpectedFormException(Expected) : text;
-}
-
 /// <summary>Local dates travel as `yyyy-MM-dd`, and must exist (no 2027-02-30).</summary>
 public sealed class LocalDateConverter : JsonConverter<DateOnly>
 {
@@ -147,7 +123,6 @@ public static class JsonSetup
         options.Converters.Add(new LocalDateConverter());
         options.Converters.Add(new InstantConverter());
         options.Converters.Add(new MoneyConverter());
-        options.Converters.Add(new TextConverter());
         options.Converters.Add(new NameOnlyEnumConverter<DayOfWeek>());
         options.DefaultIgnoreCondition = JsonIgnoreCondition.Never;
         // A number is a JSON number: "8" for weeks is a type error, not a number (the web defaults allow it).

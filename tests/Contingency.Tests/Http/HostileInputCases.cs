@@ -185,13 +185,13 @@ public static class HostileInputTable
         // Zones, names.
         yield return Post("programs: an unknown zone", path, Edit(t, ("timeZone", "\"Mars/Olympus_Mons\"")), Invalid, "timeZone");
         yield return Post("programs: a zone that is a path", path, Edit(t, ("timeZone", "\"../../../../etc/passwd\"")), Invalid, "timeZone");
-        yield return Post("programs: a zone with a NUL", path, Edit(t, ("timeZone", "\"America/Los_Angeles\\u0000\"")), Malformed, "timeZone");
+        yield return Post("programs: a zone with a NUL", path, Edit(t, ("timeZone", "\"America/Los_Angeles\\u0000\"")), Invalid, "timeZone");
         yield return Post("programs: a 10,000-character zone", path, Edit(t, ("timeZone", Str(new string('z', 10_000)))), Invalid, "timeZone");
         yield return Post("programs: a 201-character name", path, Edit(t, ("name", Str(new string('n', 201)))), Invalid, "name");
         yield return Post("programs: a 10,000-character name", path, Edit(t, ("name", Str(new string('n', 10_000)))), Invalid, "name");
         yield return Post("programs: an empty name", path, Edit(t, ("name", "\"\"")), Invalid, "name");
         yield return Post("programs: a blank name", path, Edit(t, ("name", "\"   \"")), Invalid, "name");
-        yield return Post("programs: a name with a NUL", path, Edit(t, ("name", "\"North\\u0000South\"")), Malformed, "name");
+        yield return Post("programs: a name with a NUL", path, Edit(t, ("name", "\"North\\u0000South\"")), Invalid, "name");
 
         // Enum values by name only, one per string.
         foreach (var day in new[] { "Monday, Tuesday", "1", "7", "-1", "Funday" })
@@ -474,8 +474,8 @@ public static class HostileInputTable
 
         yield return Post("appointments: a 10,000-character memberRef", path, Edit(t, ("memberRef", Str(new string('m', 10_000)))), Invalid, "memberRef");
         yield return Post("appointments: an empty memberRef", path, Edit(t, ("memberRef", "\"\"")), Invalid, "memberRef");
-        yield return Post("appointments: a memberRef with a NUL", path, Edit(t, ("memberRef", "\"M-1\\u0000\"")), Malformed, "memberRef");
-        yield return Post("appointments: a providerId with a NUL", path, Edit(t, ("providerId", "\"p\\u0000\"")), Malformed, "providerId");
+        yield return Post("appointments: a memberRef with a NUL", path, Edit(t, ("memberRef", "\"M-1\\u0000\"")), Invalid, "memberRef");
+        yield return Post("appointments: a providerId with a NUL", path, Edit(t, ("providerId", "\"p\\u0000\"")), Invalid, "providerId");
         yield return Post("appointments: an unknown kind", path, Edit(t, ("kind", "\"walk-in\"")), Invalid, "kind");
         yield return Post("appointments: two kinds in one string", path, Edit(t, ("kind", "\"intake, follow-up\"")), BadRequest, "kind");
         yield return Post("appointments: kind \"1\"", path, Edit(t, ("kind", "\"1\"")), BadRequest, "kind");

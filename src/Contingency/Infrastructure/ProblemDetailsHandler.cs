@@ -54,7 +54,7 @@ public sealed partial class ProblemDetailsHandler(IProblemDetailsService problem
             default:
                 // Logged here, once, with its messages withheld; answered here too, so that the
                 // framework's own handler does not log the exception again as it stands.
-                UnhandledFailure(log, WithheldMessageException.Of(exception), http.Request.Method, LoggedPath(http.Request), TraceIdOf(http));
+                UnhandledFailure(log, WithheldMessageException.Of(exception), http.Request.Method, http.Request.Path.ToString(), TraceIdOf(http));
                 problem = Problem(500, CodeOf(500), "The request failed unexpectedly; the failure is logged under this answer's traceId.");
                 break;
         }
@@ -66,16 +66,6 @@ public sealed partial class ProblemDetailsHandler(IProblemDetailsService problem
     // The path carries ids only; the query string, where member references travel, is left out.
     [LoggerMessage(LogLevel.Error, "Unhandled failure on {Method} {Path} (trace {TraceId})")]
     private static partial void UnhandledFailure(ILogger logger, Exception exception, string method, string path, string traceId);
-
-    /// <summary>
-    /// The path for a log line: ids only. A route whose path holds a secret (a calendar feed's) is logged
-    /// by its pattern, <c>/calendar/{secret}.ics</c>, never as requested.
-    /// </summary>
-    public static string LoggedPath(HttpRequest request) =>
-        request.HttpContext.GetEndpoint() is RouteEndpoint { RoutePattern.RawText: { } pattern } endpoint
-        && endpoint.Metadata.GetMetadata<SecretInPath>() is not null
-            ? pattern
-            : request.Path.ToString();
 
     /// <summary>The id the problem body's <c>traceId</c> shows (the framework's own rule), so a client's report finds the log line.</summary>
     public static string TraceIdOf(HttpContext http) => Activity.Current?.Id ?? http.TraceIdentifier;
@@ -202,6 +192,3 @@ public sealed partial class ProblemDetailsHandler(IProblemDetailsService problem
         _ => "Error",
     };
 }
-
-/// <summary>Marks a route whose path carries a secret: logs name its pattern, not the path requested.</summary>
-public sealed class SecretInPath;

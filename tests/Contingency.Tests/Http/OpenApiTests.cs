@@ -112,7 +112,7 @@ public sealed class OpenApiTests(ContingencyApp app) : IClassFixture<Contingency
     [InlineData("get", "/api/jobs", "listJobs")]
     [InlineData("get", "/api/audit", "listAudit")]
     [InlineData("post", "/api/providers/{id}/calendar-feed", "issueCalendarFeed")]
-    [InlineData("get", "/calendar/{secret}.ics", "getCalendarFeed")]
+    [InlineData("get", "/calendar/feed.ics", "getCalendarFeed")]
     [InlineData("get", "/health/ready", "getReadiness")]
     public async Task Operation_ids_are_stable(string method, string path, string operationId)
     {

@@ -101,3 +101,31 @@ public sealed class RateLimitTests : IClassFixture<ContingencyApp>
         Assert.Equal(50, settings.PermitsPerSecond);
     }
 }
+
+/// <summary>Guessing feed secrets: each guess is a new feed, so the per-address limit is what stops it (a service of its own, so no other test's polls count).</summary>
+public sealed class FeedGuessingTests : IClassFixture<ContingencyApp>
+{
+    private readonly ContingencyApp app;
+
+    public FeedGuessingTests(ContingencyApp app)
+    {
+        this.app = app;
+        app.Settings["RateLimiting:Burst"] = "5";
+        app.Settings["RateLimiting:PermitsPerSecond"] = "1";
+    }
+
+    [Fact]
+    public async Task Made_up_feed_secrets_from_one_address_are_limited_too()
+    {
+        var guesser = app.ClientWith(null);
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 40 && !statuses.Contains(HttpStatusCode.TooManyRequests); i++)
+        {
+            // A new secret each time: a bucket per feed alone would never run out.
+            using var response = await guesser.GetAsync($"/calendar/feed.ics?secret={Guid.NewGuid():N}{Guid.NewGuid():N}"[..61]);
+            statuses.Add(response.StatusCode);
+        }
+        Assert.Equal(Enumerable.Repeat(HttpStatusCode.NotFound, 5), statuses.Take(5));
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+    }
+}

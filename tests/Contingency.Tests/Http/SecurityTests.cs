@@ -137,7 +137,7 @@ public sealed class SecurityTests(ContingencyApp app, ITestOutputHelper output) 
         var open = endpoints.Except(screens).ToList();
         Assert.All(open, e => Assert.True(
             e.RoutePattern.RawText is "/health/live" or "/health/ready" or "/openapi/{documentName}.json" or FhirCapabilities
-                or "/calendar/{secret}.ics"
+                or "/calendar/feed.ics"
                 || e.RoutePattern.RawText!.StartsWith("/scalar", StringComparison.Ordinal)
                 || e.Metadata.GetMetadata<Microsoft.AspNetCore.StaticAssets.StaticAssetDescriptor>() is not null,
             $"{e.RoutePattern.RawText} names no roles and is not one of the open endpoints"));

@@ -130,6 +130,9 @@ public sealed class FhirApiTests(ContingencyApp app) : IClassFixture<Contingency
         // Repeats are "and": free and busy at once is nothing; (free or busy) and busy is the busy one.
         Assert.Empty((await Search<Slot>($"/fhir/Slot?schedule={commitmentId}&status=free&status=busy")).Matches);
         Assert.Single((await Search<Slot>($"/fhir/Slot?schedule={commitmentId}&status=free,busy&status=busy")).Matches);
+        // Two spellings of one schedule are one schedule; a bad value is a 400 even inside an "and".
+        Assert.Equal(30, (await Read<Bundle>($"/fhir/Slot?schedule=Schedule/{commitmentId}&schedule={commitmentId}&start=ge2027-03-01&start=le2027-03-05")).Total);
+        await Outcome($"/fhir/Slot?schedule={commitmentId}&status=bogus&status=free", HttpStatusCode.BadRequest, "invalid-request");
         Assert.Equal(busy.Id, Assert.Single((await Search<Slot>($"/fhir/Slot?schedule={commitmentId}&status=busy")).Matches).Id);
         // After the spring change, the offset of the day.
         var after = await Read<Bundle>($"/fhir/Slot?schedule={commitmentId}&start=2027-03-15&_count=1");

@@ -49,14 +49,13 @@ public sealed class ProviderScreenTests : IAsyncLifetime
         var page = screen.Render<ProviderScreen>(p => p.Add(c => c.Id, provider));
         page.WaitForElement("button.calendar-feed", TimeSpan.FromSeconds(10)).Click();
         var first = page.WaitForElement("input.feed-url", TimeSpan.FromSeconds(10)).GetAttribute("value")!;
-        Assert.StartsWith(screen.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().BaseUri + "calendar/", first);
-        Assert.EndsWith(".ics", first);
+        Assert.StartsWith(screen.Services.GetRequiredService<Microsoft.AspNetCore.Components.NavigationManager>().BaseUri + "calendar/feed.ics?secret=", first);
 
         page.Find("button.calendar-feed").Click();
         page.WaitForAssertion(() => Assert.NotEqual(first, page.Find("input.feed-url").GetAttribute("value")), TimeSpan.FromSeconds(10));
         var second = page.Find("input.feed-url").GetAttribute("value")!;
         var anonymous = app.ClientWith(null);
-        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await anonymous.GetAsync(new Uri(first).AbsolutePath)).StatusCode);
-        Assert.Equal(System.Net.HttpStatusCode.OK, (await anonymous.GetAsync(new Uri(second).AbsolutePath)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await anonymous.GetAsync(new Uri(first).PathAndQuery)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.OK, (await anonymous.GetAsync(new Uri(second).PathAndQuery)).StatusCode);
     }
 }

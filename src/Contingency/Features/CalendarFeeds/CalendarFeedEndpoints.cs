@@ -1,18 +1,22 @@
 namespace Contingency.Features.CalendarFeeds;
 
-using Contingency.Infrastructure;
 using Contingency.Infrastructure.OpenApi;
 using Contingency.Infrastructure.Security;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 using Microsoft.Net.Http.Headers;
 
 public sealed record CalendarFeedView(string Url);
 
 public static class CalendarFeedEndpoints
 {
-    /// <summary>Where feeds are served: outside /api, since a calendar app sends no token, only the secret in the path.</summary>
-    public const string FeedPath = "/calendar";
+    /// <summary>
+    /// Where feeds are served: outside /api, since a calendar app sends no token. The secret rides in the
+    /// query, not the path: the request's path goes into every log line's scope and every trace, its
+    /// query into neither.
+    /// </summary>
+    public const string FeedPath = "/calendar/feed.ics";
 
     public static RouteGroupBuilder MapCalendarFeeds(this IEndpointRouteBuilder app)
     {
@@ -21,15 +25,15 @@ public static class CalendarFeedEndpoints
         group.MapPost("/api/providers/{id}/calendar-feed", async Task<Ok<CalendarFeedView>> (string id, HttpRequest request, ISender sender, CancellationToken ct) =>
             {
                 var issued = await sender.Send(new IssueCalendarFeed(id), ct);
-                return TypedResults.Ok(new CalendarFeedView($"{request.Scheme}://{request.Host}{request.PathBase}{FeedPath}/{issued.Secret}.ics"));
+                return TypedResults.Ok(new CalendarFeedView($"{request.Scheme}://{request.Host}{request.PathBase}{FeedPath}?secret={issued.Secret}"));
             })
             .WithSummary("Issue a provider's calendar feed URL, replacing the one before").WithName("issueCalendarFeed")
             .Allow(Roles.Enrollment, Roles.Provider)
             .ProducesErrors(409, "concurrent-update");
 
-        group.MapGet(FeedPath + "/{secret}.ics", async (string secret, HttpContext http, ISender sender, CancellationToken ct) =>
+        group.MapGet(FeedPath, async ([FromQuery] string? secret, HttpContext http, ISender sender, CancellationToken ct) =>
             {
-                var feed = await sender.Send(new GetCalendarFeed(secret), ct);
+                var feed = await sender.Send(new GetCalendarFeed(secret ?? ""), ct);
                 var headers = http.Response.GetTypedHeaders();
                 headers.ETag = EntityTagHeaderValue.Parse(feed.ETag);
                 headers.LastModified = feed.LastModified;
@@ -39,9 +43,8 @@ public static class CalendarFeedEndpoints
                     ? Results.StatusCode(StatusCodes.Status304NotModified)
                     : Results.Text(feed.Write(), "text/calendar; charset=utf-8");
             })
-            .WithSummary("A provider's calendar feed (RFC 5545): no token, the secret in the path").WithName("getCalendarFeed")
+            .WithSummary("A provider's calendar feed (RFC 5545): no token, the secret in the query").WithName("getCalendarFeed")
             .AllowAnonymous()
-            .WithMetadata(new SecretInPath())
             .RequireRateLimiting(RateLimits.PerFeed)
             .Produces(200, contentType: "text/calendar")
             .Produces(304)

@@ -74,13 +74,16 @@ public sealed class FhirSearch
     /// A token or reference parameter's values, null when it was not sent. Commas are FHIR's "or";
     /// repeats are its "and", which for these single-valued fields leaves the values every repeat names.
     /// </summary>
-    public IReadOnlyList<string>? Values(string name)
+    /// <param name="map">Checks and normalizes each value before the repeats are combined (a reference to its id,
+    /// an unknown code to a 400), so two spellings of one value agree and no bad value hides in an "and".</param>
+    public IReadOnlyList<string>? Values(string name, Func<string, string>? map = null)
     {
         if (!values.TryGetValue(name, out var sent)) return null;
         HashSet<string>? kept = null;
         foreach (var repeat in sent)
         {
-            var named = repeat.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
+            var named = repeat.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
+                .Select(v => map is null ? v : map(v)).ToHashSet(StringComparer.Ordinal);
             if (named.Count > MaxValues) throw new InvalidFieldException(name, $"{name} lists at most {MaxValues} values.");
             if (kept is null) kept = named;
             else kept.IntersectWith(named);
@@ -105,13 +108,13 @@ public sealed class FhirSearch
     /// The ids a reference parameter names: <c>Type/id</c>, a bare id, or an absolute URL ending in
     /// <c>Type/id</c>. A reference to another resource type can match nothing here: a 400.
     /// </summary>
-    public IReadOnlyList<string>? References(string name, string type) => Values(name)?.Select(value =>
+    public IReadOnlyList<string>? References(string name, string type) => Values(name, value =>
     {
         var parts = value.Split('/');
         if (parts.Length == 1) return value;
         if (parts[^2] == type && parts[^1].Length > 0) return parts[^1];
         throw new InvalidFieldException(name, $"{name} refers to a {type}: {type}/{{id}} or the id alone.");
-    }).ToList();
+    });
 
     /// <summary>The date parameter's conditions, all of which must hold (FHIR's "and" of repeats).</summary>
     public FhirDates Dates(string name)

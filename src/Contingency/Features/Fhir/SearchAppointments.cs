@@ -38,10 +38,10 @@ public sealed class SearchAppointmentsHandler(ContingencyDb db, Caller caller, I
         if (caller.OwnProviderId is { } own) appointments = appointments.Where(a => a.ProviderId == own);
         if (search.References("practitioner", "Practitioner") is { } practitioners)
             appointments = appointments.Where(a => practitioners.Contains(a.ProviderId));
-        if (search.Values("status") is { } asked)
+        if (search.Values("status", s => Statuses.ContainsKey(s) ? s
+                : throw new InvalidFieldException("status", $"status is one of {string.Join(", ", Statuses.Keys)}.")) is { } asked)
         {
-            var statuses = asked.SelectMany(s => Statuses.TryGetValue(s, out var ours) ? ours
-                : throw new InvalidFieldException("status", $"status is one of {string.Join(", ", Statuses.Keys)}.")).ToList();
+            var statuses = asked.SelectMany(s => Statuses[s]).ToList();
             appointments = appointments.Where(a => statuses.Contains(a.Status));
         }
         foreach (var condition in search.Dates("date").Conditions)

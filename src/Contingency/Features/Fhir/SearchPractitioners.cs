@@ -22,9 +22,9 @@ public sealed class SearchPractitionersHandler(ContingencyDb db, Caller caller) 
         if (search.Has("identifier"))
         {
             // system|value, |value or value; only the NPI system names anything here.
-            var npis = search.Values("identifier")!
-                .Select(v => v.Split('|', 2) is [var system, var value] ? (system is "" or FhirResources.NpiSystem ? value : null) : v)
-                .OfType<string>().ToList();
+            // An identifier of another system names no NPI: it becomes one no provider has.
+            var npis = search.Values("identifier", v => v.Split('|', 2) is [var system, var value]
+                ? (system is "" or FhirResources.NpiSystem ? value : "") : v)!;
             providers = providers.Where(p => npis.Contains(p.Npi));
         }
         var total = await providers.CountAsync(ct);

@@ -33,9 +33,8 @@ public sealed class SearchSlotsHandler(ContingencyDb db, Caller caller, TimeProv
     public async ValueTask<FhirPage> Handle(SearchSlots query, CancellationToken ct)
     {
         var search = query.Search;
-        var statuses = search.Values("status");
-        if (statuses?.FirstOrDefault(s => !FhirStatuses.Contains(s)) is { } unknown)
-            throw new InvalidFieldException("status", $"status is one of {string.Join(", ", FhirStatuses)}; '{unknown}' is not.");
+        var statuses = search.Values("status", s => FhirStatuses.Contains(s) ? s
+            : throw new InvalidFieldException("status", $"status is one of {string.Join(", ", FhirStatuses)}; '{s}' is not."));
         var schedules = search.References("schedule", "Schedule");
         var actors = search.References("schedule.actor", "Practitioner");
         if (schedules is not null || actors is not null)

@@ -17,9 +17,9 @@ public static class RateLimits
     /// <summary>Booking and rescheduling (and, later, roster import).</summary>
     public const string PerCaller = "per-caller";
     /// <summary>
-    /// Calendar feeds, which come without a token: the same limits per feed (keyed by a hash of its path,
-    /// never the secret itself), so a calendar service fetching thousands of therapists' feeds from a few
-    /// addresses is not throttled as one, and a client polling one feed too hard slows only that one.
+    /// Calendar feeds, which come without a token: the same limits per feed (keyed by a hash of its secret,
+    /// never the secret itself), so a client polling one feed too hard slows only that one; and, as a
+    /// global limiter, per client address across all feed paths, so guessing secrets is throttled too.
     /// </summary>
     public const string PerFeed = "per-feed";
     public const int DefaultBurst = 100;
@@ -39,7 +39,13 @@ public static class RateLimits
         return services.AddRateLimiter(options =>
         {
             options.AddPolicy(PerCaller, context => Bucket(context, context.User.FindFirst(ClaimNames.Subject)?.Value ?? ""));
-            options.AddPolicy(PerFeed, context => Bucket(context, Contingency.Data.Entities.CalendarFeed.HashOf(context.Request.Path.Value ?? "")));
+            options.AddPolicy(PerFeed, context => Bucket(context, Contingency.Data.Entities.CalendarFeed.HashOf(context.Request.Query["secret"].ToString())));
+            // And per client address on top, for any feed path: each made-up secret would otherwise be a
+            // fresh bucket, and one client could ask without limit (each a lookup).
+            options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(context =>
+                context.Request.Path.StartsWithSegments(Contingency.Features.CalendarFeeds.CalendarFeedEndpoints.FeedPath)
+                    ? Bucket(context, "feeds from " + context.Connection.RemoteIpAddress)
+                    : RateLimitPartition.GetNoLimiter("everything else"));
             options.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
             options.OnRejected = async (context, ct) =>
             {

@@ -222,6 +222,24 @@ public sealed class CalendarFeedTests(ContingencyApp app) : IClassFixture<Contin
         Assert.DoesNotContain(app.Logs.Lines, l => l.Contains(secret, StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task Two_issues_that_read_the_same_secret_cannot_both_save_so_nobody_holds_a_dead_url()
+    {
+        var provider = (await api.Enroll()).Id();
+        await IssueFeed(provider);
+        using var first = app.Services.CreateScope();
+        using var second = app.Services.CreateScope();
+        var one = first.ServiceProvider.GetRequiredService<Contingency.Data.ContingencyDb>();
+        var other = second.ServiceProvider.GetRequiredService<Contingency.Data.ContingencyDb>();
+        var mine = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(one.CalendarFeeds, f => f.ProviderId == provider);
+        var theirs = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(other.CalendarFeeds, f => f.ProviderId == provider);
+        mine.Issue(app.Now);
+        theirs.Issue(app.Now);
+        await one.SaveChangesAsync();
+        // The second save finds the hash it read gone: refused (the API answers it 409 concurrent-update).
+        await Assert.ThrowsAsync<Microsoft.EntityFrameworkCore.DbUpdateConcurrencyException>(() => other.SaveChangesAsync());
+    }
+
     /// <summary>The database fails as the feed is read: a fault that reaches the error handler as it stands.</summary>
     private sealed class FeedReadFails : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
     {

@@ -49,6 +49,9 @@ public sealed class PostgresProvider : DatabaseProvider
     public override bool IsTransientConflict(Exception exception) =>
         exception is PostgresException { SqlState: PostgresErrorCodes.DeadlockDetected or PostgresErrorCodes.SerializationFailure or PostgresErrorCodes.LockNotAvailable };
 
+    // statement_timeout ended the statement (the driver's own timeout surfaces as a TimeoutException inside).
+    public override bool IsTimeout(Exception exception) => exception is PostgresException { SqlState: PostgresErrorCodes.QueryCanceled };
+
     public override bool IsRefusedByTrigger(Exception exception, string code) =>
         exception is PostgresException { SqlState: RaiseException } e && e.MessageText == code;
 

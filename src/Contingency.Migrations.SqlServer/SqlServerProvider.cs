@@ -77,6 +77,9 @@ public sealed class SqlServerProvider : DatabaseProvider
     public override bool IsTransientConflict(Exception exception) =>
         exception is SqlException e && e.Errors.Cast<SqlError>().Any(x => x.Number is 1205 or 1222);
 
+    // -2: the client's command timeout expired.
+    public override bool IsTimeout(Exception exception) => exception is SqlException { Number: -2 };
+
     public override bool IsRefusedByTrigger(Exception exception, string code) =>
         exception is SqlException e && e.Errors.Cast<SqlError>().Any(x => x.Number == TriggerRefusal && x.Message == code);
 

@@ -18,6 +18,7 @@ using Contingency.Infrastructure;
 using Contingency.Infrastructure.Audit;
 using Contingency.Infrastructure.OpenApi;
 using Contingency.Infrastructure.Security;
+using Contingency.Infrastructure.Telemetry;
 using Contingency.Screens;
 using FluentValidation;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -38,7 +39,7 @@ var builder = WebApplication.CreateBuilder(isTokenCommand ? TokenCommand.Configu
 if (isTokenCommand)
     return TokenCommand.Run(args[1..], builder.Configuration, builder.Environment, TimeProvider.System, Console.Out, Console.Error);
 if ((Database.UnsupportedProvider(builder.Configuration) ?? Database.MigrateOnStartProblem(builder.Configuration)
-        ?? Scheduling.ConfigurationProblem(builder.Configuration)) is { } unsupported)
+        ?? Scheduling.ConfigurationProblem(builder.Configuration) ?? TelemetrySetup.ConfigurationProblem(builder.Configuration)) is { } unsupported)
 {
     // A configuration mistake, not a crash: one line, no stack trace.
     Console.Error.WriteLine($"contingency: {unsupported}");
@@ -48,13 +49,14 @@ if ((Database.UnsupportedProvider(builder.Configuration) ?? Database.MigrateOnSt
 // The seed sends thousands of commands; its output is the summary, not a log line per command.
 if (isSeedCommand) builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Warning")]);
 builder.AddContingencyRedaction();
+builder.AddContingencyTelemetry();
 builder.Services.TryAddSingleton(TimeProvider.System);
 builder.Services.AddContingencyDatabase();
 builder.Services.AddMediator(options =>
 {
     // Handlers use the request's DbContext, so they live as long as the request.
     options.ServiceLifetime = ServiceLifetime.Scoped;
-    options.PipelineBehaviors = [typeof(ValidationBehavior<,>), typeof(ConnectionBehavior<,>), typeof(AuditBehavior<,>)];
+    options.PipelineBehaviors = [typeof(TelemetryBehavior<,>), typeof(ValidationBehavior<,>), typeof(ConnectionBehavior<,>), typeof(AuditBehavior<,>)];
 });
 ValidatorOptions.Global.PropertyNameResolver = (_, member, _) =>
     member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
@@ -111,6 +113,8 @@ else if (await app.Services.PendingMigrationsProblem() is { } pending)
     Console.Error.WriteLine($"contingency: {pending}");
     return 2;
 }
+// The gauges are registered with the meter when the metrics are made: before the first scrape, not at the first message.
+_ = app.Services.GetRequiredService<ContingencyMetrics>();
 await Scheduling.PrepareLockRowsAsync(app.Services);
 await PaymentTriggers.SyncAllAsync(app.Services);
 
@@ -124,6 +128,7 @@ if (bool.TryParse(app.Configuration["Proxy:ForwardedHeaders"], out var forwarded
     options.KnownProxies.Clear();
     app.UseForwardedHeaders(options);
 }
+app.UseManagementPort();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseBodySizeLimits();
@@ -136,6 +141,7 @@ app.UseAntiforgery();
 
 app.MapContingencyOpenApi();
 app.MapHealth();
+app.MapMetrics();
 app.MapPrograms();
 app.MapProviders();
 app.MapCommitments();

@@ -57,6 +57,9 @@ public abstract class DatabaseProvider
     /// </summary>
     public abstract bool IsTransientConflict(Exception exception);
 
+    /// <summary>True when the driver gave up waiting for the database (a command or statement timeout), for the error metric.</summary>
+    public virtual bool IsTimeout(Exception exception) => false;
+
     /// <summary>True when <paramref name="exception"/> is a trigger of the schema refusing a write with <paramref name="code"/>.</summary>
     public abstract bool IsRefusedByTrigger(Exception exception, string code);
 

@@ -29,6 +29,9 @@ public sealed class Idempotency(ContingencyDb db, Caller caller)
     public static string Hash(params object?[] parts) =>
         Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', parts))));
 
+    /// <summary>True once this request's answer came from a record (a retry), not from doing the work again.</summary>
+    public bool Replayed { get; private set; }
+
     /// <summary>The recorded answer for this key, null when there is none; refused when the key came with another request.</summary>
     public async Task<T?> ReplayAsync<T>(string? key, string hash, CancellationToken ct) where T : class
     {
@@ -37,6 +40,7 @@ public sealed class Idempotency(ContingencyDb db, Caller caller)
         if (record is null) return null;
         if (record.RequestHash != hash)
             throw new UnprocessableException(ErrorCodes.IdempotencyKeyReused, "This Idempotency-Key was first used with a different request.");
+        Replayed = true;
         return JsonSerializer.Deserialize<T>(record.Response, JsonSetup.Stored);
     }
 

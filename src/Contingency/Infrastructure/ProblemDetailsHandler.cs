@@ -79,6 +79,19 @@ public sealed partial class ProblemDetailsHandler(IProblemDetailsService problem
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
+    /// <summary>
+    /// The code the answer to this exception carries when it is a refusal (a rule, a validator, a lost
+    /// race); null for an unexpected failure, answered 500. Telemetry counts outcomes by it.
+    /// </summary>
+    public static string? CodeOf(Exception exception) => exception switch
+    {
+        ValidationException => ErrorCodes.InvalidRequest,
+        DomainException domain => domain.Code,
+        DbUpdateConcurrencyException => ErrorCodes.ConcurrentUpdate,
+        var lost when lost.IsTransientConflict() => ErrorCodes.ConcurrentUpdate,
+        _ => null,
+    };
+
     /// <summary>The code of an answer that carries none of its own, by its status.</summary>
     public static string CodeOf(int status) => status switch
     {

@@ -96,11 +96,15 @@ public static class Scheduling
             {
                 // The cluster's name: every node of one service must carry the same.
                 o.InstanceName = Name(config);
+                // A failing job's span would carry the exception's stack trace as an event, and an inner
+                // exception's message may quote request data; the span keeps its error status and type.
+                o.RecordExceptionSpanEvents = false;
                 // Each node its own id, so each knows its own check-ins and firings: Scheduler:InstanceId when
                 // the platform names its nodes (a pod's name), else the host name and a time stamp.
                 if (clustered && config["Scheduler:InstanceId"] is { Length: > 0 } id) o.InstanceId = id;
                 else if (clustered) o.GenerateInstanceId = true;
             });
+            q.AddJobListener<Telemetry.FireLagListener>();
             q.UsePersistentStore(store =>
             {
                 var provider = Database.Provider(config) ?? throw new InvalidOperationException(Database.UnsupportedProvider(config));

@@ -5,13 +5,14 @@ using Contingency.Data;
 using Contingency.Data.Entities;
 using Contingency.Features.Booking;
 using Contingency.Infrastructure;
+using Contingency.Infrastructure.Telemetry;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 public sealed record RebookBody([property: Required] string? ProviderId, [property: Required] DateTimeOffset? Start);
 
-public sealed record Rebook(string AppointmentId, string? ProviderId, DateTimeOffset? Start) : ICommand<AppointmentView>;
+public sealed record Rebook(string AppointmentId, string? ProviderId, DateTimeOffset? Start) : ICommand<AppointmentView>, IBookingCommand;
 
 public sealed class RebookValidator : AbstractValidator<Rebook>
 {

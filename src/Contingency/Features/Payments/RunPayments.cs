@@ -6,6 +6,7 @@ using Contingency.Data.Calendar;
 using Contingency.Data.Entities;
 using Contingency.Infrastructure;
 using Contingency.Infrastructure.Audit;
+using Contingency.Infrastructure.Telemetry;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
@@ -20,16 +21,37 @@ public sealed record RunPayments(string ProgramId) : ICommand<PaymentRunView>;
 /// of rows still scheduled, checked against what the batch counted, and its release row is keyed by
 /// the payment. The loser of a race is rolled back, run again, and finds nothing left to release.
 /// </summary>
-public sealed partial class RunPaymentsHandler(ContingencyDb db, TimeProvider clock, PaymentTriggers triggers, ILogger<RunPaymentsHandler> log)
+public sealed partial class RunPaymentsHandler(
+    ContingencyDb db, TimeProvider clock, PaymentTriggers triggers, ContingencyMetrics metrics, ILogger<RunPaymentsHandler> log)
     : ICommandHandler<RunPayments, PaymentRunView>
 {
     public async ValueTask<PaymentRunView> Handle(RunPayments cmd, CancellationToken ct)
     {
         var program = await db.Programs.AsNoTracking().FirstOrDefaultAsync(p => p.Id == cmd.ProgramId, ct)
             ?? throw new NotFoundException("program", cmd.ProgramId);
+        // One span per run, whoever asked for it (a trigger, a person): the program, the batch and what it released.
+        using var span = Instrumentation.Source.StartActivity("payment run");
+        span?.SetTag(Instrumentation.ProgramId, program.Id);
+        var started = clock.GetTimestamp();
         try
         {
-            return await db.WriteAsync(() => ReleaseDueAsync(program, ct), ct);
+            // Counted once the transaction committed: a run retried after a lost race counts once.
+            var run = await db.WriteAsync(() => ReleaseDueAsync(program, ct), ct);
+            var outcome = run.BatchId is null ? "nothing-due" : "released";
+            span?.SetTag(Instrumentation.PaymentRunOutcome, outcome)
+                .SetTag(Instrumentation.BatchId, run.BatchId)
+                .SetTag(Instrumentation.PaymentsReleased, run.Released)
+                .SetTag(Instrumentation.PaymentsAmount, run.Amount.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                .SetTag(Instrumentation.Currency, program.Currency);
+            metrics.PaymentRun(clock.GetElapsedTime(started), outcome, run.Released, run.Amount, program.Currency);
+            return run;
+        }
+        catch (Exception e)
+        {
+            span?.SetTag(Instrumentation.PaymentRunOutcome, "failed").SetTag(Instrumentation.ErrorType, e.GetType().FullName)
+                .SetStatus(System.Diagnostics.ActivityStatusCode.Error);
+            metrics.PaymentRun(clock.GetElapsedTime(started), "failed", 0, 0m, program.Currency);
+            throw;
         }
         finally
         {

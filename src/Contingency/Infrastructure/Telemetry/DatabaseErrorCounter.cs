@@ -1,0 +1,42 @@
+namespace Contingency.Infrastructure.Telemetry;
+
+using System.Data.Common;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+
+/// <summary>
+/// Counts every failed database command and connection of EF Core by kind
+/// (<see cref="ContingencyMetrics.DatabaseErrors"/>). Some are the service working as designed (two
+/// bookings of one slot: a unique violation; a race lost and retried: a transient conflict); a rise
+/// in timeouts or connection failures is the database in trouble. The scheduler's own store errors
+/// are Quartz's (its job-store metrics and log lines).
+/// </summary>
+public sealed class DatabaseErrorCounter(ContingencyMetrics metrics) : DbCommandInterceptor, IDbConnectionInterceptor
+{
+    public override void CommandFailed(DbCommand command, CommandErrorEventData eventData) => metrics.DatabaseError(KindOf(eventData.Exception));
+
+    public override Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        metrics.DatabaseError(KindOf(eventData.Exception));
+        return Task.CompletedTask;
+    }
+
+    public void ConnectionFailed(DbConnection connection, ConnectionErrorEventData eventData) => metrics.DatabaseError(Connection);
+
+    public Task ConnectionFailedAsync(DbConnection connection, ConnectionErrorEventData eventData, CancellationToken cancellationToken = default)
+    {
+        metrics.DatabaseError(Connection);
+        return Task.CompletedTask;
+    }
+
+    private const string Connection = "connection";
+
+    public static string KindOf(Exception exception)
+    {
+        if (exception is OperationCanceledException) return "cancelled";
+        if (exception is DbException db && db.IsUniqueViolation()) return "unique_violation";
+        if (exception.IsTransientConflict()) return "transient_conflict";
+        for (var e = exception; e is not null; e = e.InnerException)
+            if (e is TimeoutException || Database.Providers.Any(p => p.IsTimeout(e))) return "timeout";
+        return "other";
+    }
+}

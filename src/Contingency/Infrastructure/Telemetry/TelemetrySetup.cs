@@ -1,0 +1,171 @@
+namespace Contingency.Infrastructure.Telemetry;
+
+using Contingency.Infrastructure.Security;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Logging.Console;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Quartz.Diagnostics;
+
+/// <summary>
+/// OpenTelemetry for the service: a span for every request, Mediator message and Quartz job, the
+/// metrics of <see cref="ContingencyMetrics"/> with ASP.NET Core's, HttpClient's, the runtime's,
+/// Quartz's and Npgsql's, exported over OTLP when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set and served
+/// as Prometheus text on <c>/metrics</c> when <c>Telemetry:Prometheus</c> is true. Logs stay on the
+/// console (JSON with <c>Logging:Console:FormatterName=json</c>), with the trace and span ids.
+/// </summary>
+public static class TelemetrySetup
+{
+    public const string MetricsPath = "/metrics";
+
+    public static bool Enabled(IConfiguration config) => config.GetValue("Telemetry:Enabled", true);
+
+    public static bool Prometheus(IConfiguration config) => Enabled(config) && config.GetValue("Telemetry:Prometheus", false);
+
+    /// <summary>The management port (<c>Telemetry:ManagementPort</c>): there <c>/metrics</c> and <c>/health</c> answer anyone, and nothing else answers.</summary>
+    public static int? ManagementPort(IConfiguration config) => config.GetValue<int?>("Telemetry:ManagementPort");
+
+    /// <summary>Why the telemetry settings cannot be used, in one line; null when they can.</summary>
+    public static string? ConfigurationProblem(IConfiguration config)
+    {
+        foreach (var key in (string[])["Telemetry:Enabled", "Telemetry:Prometheus", "Telemetry:PrometheusAnonymous"])
+            if (config[key] is { Length: > 0 } value && !bool.TryParse(value, out _))
+                return $"{key} must be true or false.";
+        if (config["Telemetry:ManagementPort"] is { Length: > 0 } port && (!int.TryParse(port, out var p) || p is < 1 or > 65535))
+            return "Telemetry:ManagementPort must be a port number (1 to 65535).";
+        if (config["Telemetry:TraceSampleRatio"] is { Length: > 0 } ratio
+            && (!double.TryParse(ratio, System.Globalization.CultureInfo.InvariantCulture, out var r) || r is < 0 or > 1))
+            return "Telemetry:TraceSampleRatio must be a number from 0 to 1.";
+        return null;
+    }
+
+    public static IHostApplicationBuilder AddContingencyTelemetry(this IHostApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        var services = builder.Services;
+        // The instruments exist either way, so the code that records needs no switch; unobserved, they cost nothing.
+        services.AddSingleton<ContingencyMetrics>();
+        services.AddSingleton<OperationsGauges>();
+        services.AddSingleton<ReadinessGauge>();
+        services.AddSingleton<IHealthCheckPublisher>(sp => sp.GetRequiredService<ReadinessGauge>());
+        services.Configure<HealthCheckPublisherOptions>(o =>
+        {
+            o.Predicate = c => c.Tags.Contains(Features.Operations.HealthEndpoints.Ready);
+            o.Delay = TimeSpan.FromSeconds(config.GetValue("Telemetry:ReadinessDelaySeconds", 5.0));
+            o.Period = TimeSpan.FromSeconds(config.GetValue("Telemetry:ReadinessPeriodSeconds", 15.0));
+        });
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, DatabaseErrorCounter>();
+        // JSON lines carry a UTC time stamp unless the configuration names a format of its own, and the ids of their trace.
+        services.Configure<JsonConsoleFormatterOptions>(o =>
+        {
+            // The trace and span ids travel in the scopes: on unless the configuration says otherwise.
+            if (config["Logging:Console:FormatterOptions:IncludeScopes"] is null) o.IncludeScopes = true;
+            o.TimestampFormat ??= "yyyy-MM-ddTHH:mm:ss.fffZ";
+            o.UseUtcTimestamp = true;
+        });
+        if (!Enabled(config)) return builder;
+
+        var ratio = config.GetValue("Telemetry:TraceSampleRatio", 1.0);
+        var otel = services.AddOpenTelemetry()
+            .ConfigureResource(r => r
+                .AddService(serviceName: "contingency", serviceVersion: Instrumentation.Version, autoGenerateServiceInstanceId: false,
+                    // The node: the id it has in the scheduler's cluster when the platform names it (a pod's name), else the machine.
+                    serviceInstanceId: config["Scheduler:InstanceId"] is { Length: > 0 } id ? id : Environment.MachineName)
+                .AddAttributes([new("deployment.environment.name", builder.Environment.EnvironmentName)]))
+            .WithTracing(t => t
+                .AddSource(Instrumentation.Name)
+                .AddSource(QuartzInstrumentation.ActivitySourceName)
+                .SetSampler(new ParentBasedSampler(new NoStorePolls(ratio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(ratio))))
+                // Probes and scrapes every few seconds would bury the requests people make.
+                .AddAspNetCoreInstrumentation(o => o.Filter = http =>
+                    !http.Request.Path.StartsWithSegments(MetricsPath) && !http.Request.Path.StartsWithSegments("/health"))
+                .AddHttpClientInstrumentation()
+                // Statements with their placeholders, never their values. Npgsql's own spans are not added: they would repeat these.
+                .AddEntityFrameworkCoreInstrumentation())
+            .WithMetrics(m => m
+                .AddMeter(Instrumentation.Name)
+                .AddMeter(QuartzInstrumentation.MeterName)
+                .AddMeter("Npgsql")
+                .AddAspNetCoreInstrumentation()
+                .AddHttpClientInstrumentation()
+                .AddRuntimeInstrumentation()
+                .AddView(QuartzView));
+        if (Prometheus(config))
+            // No cache: two scrapes in a row see what happened in between.
+            otel.WithMetrics(m => m.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+        // Set, traces and metrics go to the collector (the OTEL_EXPORTER_OTLP_* variables say how). Logs do not:
+        // they go to the console, which the platform collects (the OTLP log exporter reads redacted values
+        // after the call, when the redactor has already been recycled).
+        if (!string.IsNullOrWhiteSpace(config["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+            otel.WithTracing(t => t.AddOtlpExporter()).WithMetrics(m => m.AddOtlpExporter());
+        return builder;
+    }
+
+    /// <summary>
+    /// On the management port: <c>/metrics</c> and <c>/health</c>, nothing else (404). Before
+    /// authentication, so a request there never reaches the API.
+    /// </summary>
+    public static IApplicationBuilder UseManagementPort(this WebApplication app)
+    {
+        if (ManagementPort(app.Configuration) is not { } port) return app;
+        return app.Use(async (http, next) =>
+        {
+            if (http.Connection.LocalPort == port
+                && !http.Request.Path.StartsWithSegments(MetricsPath) && !http.Request.Path.StartsWithSegments("/health"))
+            {
+                http.Response.StatusCode = StatusCodes.Status404NotFound;
+                return;
+            }
+            await next(http);
+        });
+    }
+
+    /// <summary>
+    /// <c>/metrics</c> when <c>Telemetry:Prometheus</c> is true: the admin role, or anyone on the
+    /// management port, or anyone at all when <c>Telemetry:PrometheusAnonymous</c> is true (a network
+    /// that only the scraper reaches). The port is the connection's own, not the Host header's.
+    /// </summary>
+    public static IEndpointRouteBuilder MapMetrics(this IEndpointRouteBuilder app)
+    {
+        var config = app.ServiceProvider.GetRequiredService<IConfiguration>();
+        if (!Prometheus(config)) return app;
+        var port = ManagementPort(config);
+        var anonymous = config.GetValue("Telemetry:PrometheusAnonymous", false);
+        app.MapPrometheusScrapingEndpoint(MetricsPath)
+            .WithMetadata(new AllowedRoles([Roles.Admin], OwnProvider: false))
+            .RequireAuthorization(policy => policy.RequireAssertion(context =>
+                anonymous
+                || (port is { } p && context.Resource is HttpContext http && http.Connection.LocalPort == p)
+                || context.User.IsInRole(Roles.Admin)))
+            .ExcludeFromDescription();
+        return app;
+    }
+
+    private static readonly string[] QuartzTags =
+        ["quartz.scheduler.name", "quartz.job.group", "quartz.job.name", "quartz.trigger.group", "quartz.job.result", "error.type"];
+
+    private static readonly double[] QuartzSeconds = [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300];
+
+    /// <summary>
+    /// Quartz tags its metrics with the trigger's name, which is new for every payment moment and every run
+    /// asked for: a series each, forever. Kept: the tags that say which job and how it went. Its durations
+    /// are seconds, so their buckets are too (the SDK's default buckets suit milliseconds).
+    /// </summary>
+    private static MetricStreamConfiguration? QuartzView(System.Diagnostics.Metrics.Instrument instrument) =>
+        instrument.Meter.Name != QuartzInstrumentation.MeterName ? null
+        : instrument.GetType().IsGenericType && instrument.GetType().GetGenericTypeDefinition() == typeof(System.Diagnostics.Metrics.Histogram<>)
+            ? new ExplicitBucketHistogramConfiguration { TagKeys = QuartzTags, Boundaries = QuartzSeconds }
+            : new MetricStreamConfiguration { TagKeys = QuartzTags };
+
+    /// <summary>Drops the job store's own spans when nothing started them: each node polls the store every few seconds.</summary>
+    private sealed class NoStorePolls(Sampler inner) : Sampler
+    {
+        private static readonly SamplingResult Drop = new(SamplingDecision.Drop);
+
+        public override SamplingResult ShouldSample(in SamplingParameters parameters) =>
+            parameters.Name.StartsWith("Quartz.JobStore.", StringComparison.Ordinal) ? Drop : inner.ShouldSample(parameters);
+    }
+}

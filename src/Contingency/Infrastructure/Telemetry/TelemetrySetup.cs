@@ -92,7 +92,8 @@ public static class TelemetrySetup
                 .AddAspNetCoreInstrumentation()
                 .AddHttpClientInstrumentation()
                 .AddRuntimeInstrumentation()
-                .AddView(QuartzView));
+                .AddView(Quartz)
+                .AddView(Npgsql));
         if (Prometheus(config))
             // No cache: two scrapes in a row see what happened in between.
             otel.WithMetrics(m => m.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
@@ -154,11 +155,18 @@ public static class TelemetrySetup
     /// asked for: a series each, forever. Kept: the tags that say which job and how it went. Its durations
     /// are seconds, so their buckets are too (the SDK's default buckets suit milliseconds).
     /// </summary>
-    private static MetricStreamConfiguration? QuartzView(System.Diagnostics.Metrics.Instrument instrument) =>
+    private static MetricStreamConfiguration? Quartz(System.Diagnostics.Metrics.Instrument instrument) =>
         instrument.Meter.Name != QuartzInstrumentation.MeterName ? null
         : instrument.GetType().IsGenericType && instrument.GetType().GetGenericTypeDefinition() == typeof(System.Diagnostics.Metrics.Histogram<>)
             ? new ExplicitBucketHistogramConfiguration { TagKeys = QuartzTags, Boundaries = QuartzSeconds }
             : new MetricStreamConfiguration { TagKeys = QuartzTags };
+
+    /// <summary>
+    /// Npgsql names its connection pool by the connection string (without the password): host, port,
+    /// user and database on every series. Kept: the connection's state and the error's type.
+    /// </summary>
+    private static MetricStreamConfiguration? Npgsql(System.Diagnostics.Metrics.Instrument instrument) =>
+        instrument.Meter.Name == "Npgsql" ? new MetricStreamConfiguration { TagKeys = ["db.client.connection.state", "error.type"] } : null;
 
     /// <summary>Drops the job store's own spans when nothing started them: each node polls the store every few seconds.</summary>
     private sealed class NoStorePolls(Sampler inner) : Sampler

@@ -1,7 +1,8 @@
 namespace Contingency.Infrastructure.Telemetry;
 
 using Contingency.Infrastructure.Security;
-using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging.Console;
 using OpenTelemetry;
@@ -17,7 +18,7 @@ using Quartz.Diagnostics;
 /// as Prometheus text on <c>/metrics</c> when <c>Telemetry:Prometheus</c> is true. Logs stay on the
 /// console (JSON with <c>Logging:Console:FormatterName=json</c>), with the trace and span ids.
 /// </summary>
-public static class TelemetrySetup
+public static partial class TelemetrySetup
 {
     public const string MetricsPath = "/metrics";
 
@@ -112,6 +113,15 @@ public static class TelemetrySetup
     public static IApplicationBuilder UseManagementPort(this WebApplication app)
     {
         if (ManagementPort(app.Configuration) is not { } port) return app;
+        // The port is one of the server's addresses (ASPNETCORE_URLS or ASPNETCORE_HTTP_PORTS), not one
+        // the service opens by itself: a port missing there would leave Prometheus scraping nothing.
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            if (addresses.Count > 0 && !addresses.Any(a => BindingAddress.Parse(a).Port == port))
+                ManagementPortNotListened(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TelemetrySetup)), port,
+                    string.Join(", ", addresses));
+        });
         return app.Use(async (http, next) =>
         {
             if (http.Connection.LocalPort == port
@@ -144,6 +154,10 @@ public static class TelemetrySetup
             .ExcludeFromDescription();
         return app;
     }
+
+    [LoggerMessage(LogLevel.Warning,
+        "Telemetry:ManagementPort is {Port}, but the service listens on {Addresses} only; add the port to ASPNETCORE_HTTP_PORTS or ASPNETCORE_URLS")]
+    private static partial void ManagementPortNotListened(ILogger logger, int port, string addresses);
 
     private static readonly string[] QuartzTags =
         ["quartz.scheduler.name", "quartz.job.group", "quartz.job.name", "quartz.trigger.group", "quartz.job.result", "error.type"];

@@ -106,6 +106,30 @@ public sealed class DeployFilesTests(ContingencyApp app) : IClassFixture<Conting
     }
 
     [Fact]
+    public void The_nodes_serve_metrics_on_a_management_port_they_listen_on_and_prometheus_scrapes()
+    {
+        var deployment = Yaml("k8s/deployment.yaml");
+        var node = Container(deployment);
+        var port = Env(node)["Telemetry__ManagementPort"];
+        Assert.Equal("true", Env(node)["Telemetry__Prometheus"]);
+        Assert.Contains(port, Env(node)["ASPNETCORE_HTTP_PORTS"].Split(';'));
+        Assert.Contains(node.GetProperty("ports").EnumerateArray(), p => p.GetProperty("name").GetString() == "metrics" && p.GetProperty("containerPort").GetString() == port);
+        Assert.Equal(port, deployment.GetProperty("spec").GetProperty("template").GetProperty("metadata").GetProperty("annotations").GetProperty("prometheus.io/port").GetString());
+        // The Service publishes the API only.
+        Assert.DoesNotContain(Yaml("k8s/service.yaml").GetProperty("spec").GetProperty("ports").EnumerateArray(), p => p.GetProperty("targetPort").GetString() == "metrics");
+
+        var scrape = Yaml("observability/prometheus.yml").GetProperty("scrape_configs")[0];
+        Assert.Equal("contingency", scrape.GetProperty("job_name").GetString());
+        foreach (var compose in ComposeNodes())
+        {
+            var env = compose.GetProperty("environment");
+            Assert.Contains(env.GetProperty("Telemetry__ManagementPort").GetString(), env.GetProperty("ASPNETCORE_HTTP_PORTS").GetString()!.Split(';'));
+        }
+        var hosts = ComposeNodes().Select(n => n.GetProperty("hostname").GetString()).ToList();
+        Assert.Equal(hosts.Select(h => $"{h}:{port}").Order(), Strings(scrape.GetProperty("static_configs")[0].GetProperty("targets")).Order());
+    }
+
+    [Fact]
     public void Every_variable_the_deploy_files_set_is_a_setting_the_service_reads()
     {
         var source = string.Join("\n", Directory.GetFiles(Path.Combine(Root, "src"), "*.cs", SearchOption.AllDirectories)
@@ -117,7 +141,7 @@ public sealed class DeployFilesTests(ContingencyApp app) : IClassFixture<Conting
             .Concat(Env(Container(Yaml("k8s/migrate-job.yaml"))).Keys)
             .Distinct().ToList();
         Assert.Contains("Auth__SigningKey", names);
-        foreach (var name in names)
+        foreach (var name in names.Except(HostSettings))
         {
             var key = name.Replace("__", ":", StringComparison.Ordinal);
             var read = key.StartsWith("ConnectionStrings:", StringComparison.Ordinal)
@@ -126,6 +150,9 @@ public sealed class DeployFilesTests(ContingencyApp app) : IClassFixture<Conting
             Assert.True(source.Contains(read, StringComparison.Ordinal), $"{name}: nothing under src/ reads {read}");
         }
     }
+
+    /// <summary>Variables the web host reads itself: the addresses Kestrel listens on.</summary>
+    private static readonly string[] HostSettings = ["ASPNETCORE_HTTP_PORTS", "ASPNETCORE_URLS"];
 
     private static readonly string Root = FindRoot();
 

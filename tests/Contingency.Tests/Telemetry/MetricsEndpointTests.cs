@@ -112,6 +112,7 @@ public sealed partial class MetricsEndpointTests
     [InlineData("Telemetry:Enabled", "1", "Telemetry:Enabled must be true or false.")]
     [InlineData("Telemetry:ManagementPort", "70000", "Telemetry:ManagementPort must be a port number (1 to 65535).")]
     [InlineData("Telemetry:ManagementPort", "metrics", "Telemetry:ManagementPort must be a port number (1 to 65535).")]
+    [InlineData("Logging:Console:FormatterName", "logfmt", "Logging:Console:FormatterName must be simple, json or systemd; 'logfmt' is none of them.")]
     [InlineData("Telemetry:TraceSampleRatio", "2", "Telemetry:TraceSampleRatio must be a number from 0 to 1.")]
     public void A_telemetry_setting_that_cannot_be_used_is_named_at_start(string key, string value, string problem)
     {

@@ -37,6 +37,9 @@ public static partial class TelemetrySetup
                 return $"{key} must be true or false.";
         if (config["Telemetry:ManagementPort"] is { Length: > 0 } port && (!int.TryParse(port, out var p) || p is < 1 or > 65535))
             return "Telemetry:ManagementPort must be a port number (1 to 65535).";
+        // An unknown name would quietly fall back to plain text, which a collector expecting JSON cannot read.
+        if (config["Logging:Console:FormatterName"] is { Length: > 0 } formatter && formatter.ToLowerInvariant() is not ("simple" or "json" or "systemd"))
+            return $"Logging:Console:FormatterName must be simple, json or systemd; '{formatter}' is none of them.";
         if (config["Telemetry:TraceSampleRatio"] is { Length: > 0 } ratio
             && (!double.TryParse(ratio, System.Globalization.CultureInfo.InvariantCulture, out var r) || r is < 0 or > 1))
             return "Telemetry:TraceSampleRatio must be a number from 0 to 1.";

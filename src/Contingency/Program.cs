@@ -82,6 +82,10 @@ builder.Configuration.AddInMemoryCollection([new("DisableStaticAssetNotFoundRunt
 builder.Services.AddContingencyScreens(builder.Configuration);
 
 var app = builder.Build();
+// The meter provider first, so that it listens when the metrics are made (the database's interceptor makes
+// them with the first context): each payment-run outcome then starts at 0, and the gauges exist from the start.
+_ = app.Services.GetService<OpenTelemetry.Metrics.MeterProvider>();
+_ = app.Services.GetRequiredService<ContingencyMetrics>();
 if (isMigrateCommand)
 {
     try
@@ -113,8 +117,6 @@ else if (await app.Services.PendingMigrationsProblem() is { } pending)
     Console.Error.WriteLine($"contingency: {pending}");
     return 2;
 }
-// The gauges are registered with the meter when the metrics are made: before the first scrape, not at the first message.
-_ = app.Services.GetRequiredService<ContingencyMetrics>();
 await Scheduling.PrepareLockRowsAsync(app.Services);
 await PaymentTriggers.SyncAllAsync(app.Services);
 
@@ -129,6 +131,7 @@ if (bool.TryParse(app.Configuration["Proxy:ForwardedHeaders"], out var forwarded
     app.UseForwardedHeaders(options);
 }
 app.UseManagementPort();
+app.UseBookingOutcomes();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseBodySizeLimits();
@@ -157,6 +160,7 @@ app.MapContingencyScreens();
 app.RequireRolesOnEveryRoute();
 
 app.Run();
-return 0;
+// 0, unless start-up found the service unusable after it began listening (Telemetry:ManagementPort as the only port).
+return Environment.ExitCode;
 
 public partial class Program;

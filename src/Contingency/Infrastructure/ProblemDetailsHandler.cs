@@ -116,6 +116,8 @@ public sealed partial class ProblemDetailsHandler(IProblemDetailsService problem
         var problem = context.ProblemDetails;
         var status = problem.Status ?? context.HttpContext.Response.StatusCode;
         problem.Extensions.TryAdd("code", CodeOf(status));
+        // For the booking count (Telemetry/BookingOutcomes): the code this answer carries.
+        context.HttpContext.Items[Telemetry.BookingOutcomes.ProblemCodeKey] = problem.Extensions["code"]?.ToString();
         if (status == 404 && problem.Detail is null) problem.Detail = "There is nothing at this address.";
         if (status == 405 && problem.Detail is null) problem.Detail = $"{context.HttpContext.Request.Method} is not allowed here.";
     }

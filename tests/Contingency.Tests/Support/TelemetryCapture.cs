@@ -60,6 +60,10 @@ public sealed class TelemetryCapture
         return points;
     }
 
+    /// <summary>The resource every span and metric is exported with.</summary>
+    private IEnumerable<(string Where, string Value)> ResourceAttributes(ContingencyApp app) =>
+        app.Services.GetRequiredService<TracerProvider>().GetResource().Attributes.Select(a => ($"resource {a.Key}", a.Value?.ToString() ?? ""));
+
     /// <summary>Every attribute value the service exported: span tags, span events' tags, span names and status texts, metric points' tags.</summary>
     public IEnumerable<(string Where, string Value)> EveryAttribute()
     {
@@ -70,6 +74,9 @@ public sealed class TelemetryCapture
             foreach (var tag in span.TagObjects) yield return ($"{span.DisplayName} {tag.Key}", tag.Value?.ToString() ?? "");
             foreach (var e in span.Events)
                 foreach (var tag in e.Tags) yield return ($"{span.DisplayName} event {e.Name} {tag.Key}", tag.Value?.ToString() ?? "");
+            foreach (var link in span.Links)
+                foreach (var tag in link.Tags ?? []) yield return ($"{span.DisplayName} link {tag.Key}", tag.Value?.ToString() ?? "");
+            foreach (var (key, value) in span.Baggage) yield return ($"{span.DisplayName} baggage {key}", value ?? "");
         }
         foreach (var metric in metrics.Snapshot().DistinctBy(m => m.Name))
             foreach (var point in Points(metric.Name))
@@ -81,7 +88,7 @@ public sealed class TelemetryCapture
     {
         var sent = app.Sent.All;
         Assert.NotEmpty(sent);
-        var leaks = EveryAttribute().Where(a => sent.Keys.Any(v => a.Value.Contains(v, StringComparison.Ordinal))).ToList();
+        var leaks = EveryAttribute().Concat(ResourceAttributes(app)).Where(a => sent.Keys.Any(v => a.Value.Contains(v, StringComparison.Ordinal))).ToList();
         Assert.True(leaks.Count == 0, "Exported telemetry carries what the service was sent:\n" + string.Join("\n", leaks.Take(20)));
     }
 

@@ -47,14 +47,18 @@ public sealed class JsonLogTests
             Content = System.Net.Http.Json.JsonContent.Create(Api.BookingBody(provider.Id(), $"{monday:yyyy-MM-dd}T09:00:00-08:00", memberRef: "M-JSONLOG-77")),
         };
         book.Headers.Add("traceparent", $"00-{trace}-{ActivitySpanId.CreateRandom()}-01");
-        // Sent by a client that writes no trace headers of its own: in this test process, another test's
-        // OpenTelemetry may be listening to HttpClient, which would then replace the header with its own.
+        // Sent by a client that writes no trace headers of its own, with instrumentation suppressed: in this test
+        // process another test's OpenTelemetry may be listening to HttpClient, and would replace the header.
         using var plain = new HttpClient(new SocketsHttpHandler { ActivityHeadersPropagator = DistributedContextPropagator.CreateNoOutputPropagator() })
         {
             BaseAddress = service.Address,
         };
         plain.DefaultRequestHeaders.Authorization = http.DefaultRequestHeaders.Authorization;
-        Assert.Equal(HttpStatusCode.Created, (await plain.SendAsync(book)).StatusCode);
+        using (OpenTelemetry.SuppressInstrumentationScope.Begin())
+            Assert.Equal(HttpStatusCode.Created, (await plain.SendAsync(book)).StatusCode);
+
+        // A member reference in a query string, at Information: no line repeats it.
+        Assert.Equal(HttpStatusCode.OK, (await http.GetAsync("/api/appointments?memberRef=M-JSONLOG-77")).StatusCode);
 
         JsonElement booked = default;
         Assert.True(await Eventually.True(() => Task.FromResult(Lines(service).Any(l =>
@@ -73,6 +77,35 @@ public sealed class JsonLogTests
         var output = service.Output;
         Assert.DoesNotContain("M-JSONLOG-77", output);
         Assert.DoesNotContain(Key, output);
+    }
+
+    [Fact]
+    public async Task A_management_port_that_is_the_only_port_stops_the_service_with_exit_code_2()
+    {
+        var workDir = Directory.CreateTempSubdirectory("contingency-management-port").FullName;
+        var port = FreePort();
+        var (exit, output, _) = await ServiceProcess.RunAsync(workDir, new Dictionary<string, string>
+        {
+            ["Database__Provider"] = TestDatabase.Provider,
+            ["ConnectionStrings__Contingency"] = TestDatabase.ConnectionString(Path.Combine(workDir, "contingency.db")),
+            ["Database__MigrateOnStart"] = "true",
+            ["Auth__SigningKey"] = Key,
+            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}",
+            ["Telemetry__Prometheus"] = "true",
+            ["Telemetry__ManagementPort"] = $"{port}",
+        });
+
+        Assert.Equal(2, exit);
+        Assert.Contains($"Telemetry:ManagementPort is {port}, the only port the service listens on", output);
+    }
+
+    private static int FreePort()
+    {
+        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
+        probe.Stop();
+        return port;
     }
 
     /// <summary>Every line the process wrote to stdout, each of which must be one JSON object.</summary>

@@ -187,6 +187,14 @@ public sealed partial class MetricsEndpointTests
     {
         var (exit, output) = await Promtool(null, "check", "config", Path.Combine(Observability, "prometheus.yml"));
         Assert.True(exit == 0, output);
+        // Debian's promtool is built without Kubernetes discovery, so the Kubernetes configuration is held to
+        // what the alerts need of it: the job's name, and the rules loaded.
+        foreach (var file in (string[])["prometheus.yml", "prometheus-kubernetes.yml"])
+        {
+            var prometheus = Yaml(Path.Combine(Observability, file));
+            Assert.Equal("contingency", Assert.Single(prometheus.GetProperty("scrape_configs").EnumerateArray()).GetProperty("job_name").GetString());
+            Assert.Equal("alerts.yml", Assert.Single(prometheus.GetProperty("rule_files").EnumerateArray()).GetString());
+        }
         (exit, output) = await Promtool(null, "test", "rules", Path.Combine(Observability, "alerts.test.yml"));
         Assert.True(exit == 0, output);
         Assert.Contains("SUCCESS", output);

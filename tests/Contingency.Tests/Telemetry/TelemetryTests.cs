@@ -2,11 +2,14 @@ namespace Contingency.Tests.Telemetry;
 
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Json;
 using Contingency.Data;
+using Contingency.Infrastructure.Security;
 using Contingency.Infrastructure.Telemetry;
 using Contingency.Tests.Support;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Time.Testing;
 using OpenTelemetry;
 
@@ -75,6 +78,35 @@ public sealed class TelemetryTests
     }
 
     [Fact]
+    public async Task Bookings_refused_before_any_handler_are_counted_by_their_code_too()
+    {
+        var telemetry = new TelemetryCapture();
+        await using var app = new ContingencyApp { SchedulerRuns = false };
+        app.Settings["RateLimiting:Burst"] = "2";
+        app.Settings["RateLimiting:PermitsPerSecond"] = "1";
+        telemetry.AddTo(app);
+        var api = app.Api();
+        var (_, providerId, _) = await api.Scenario();
+        var scheduler = new Api(app.ClientWith(app.Token("scheduler-1", [Roles.Scheduling])));
+        var capacity = new Api(app.ClientWith(app.Token("planner-1", [Roles.Capacity])));
+
+        (await scheduler.Post("/api/appointments", Api.BookingBody(providerId, "2027-03-02T09:00:00-08:00"))).Expect(HttpStatusCode.Created);
+        using (var unreadable = new StringContent("{\"providerId\": ", System.Text.Encoding.UTF8, "application/json"))
+            Assert.Equal(HttpStatusCode.BadRequest, (await scheduler.Http.PostAsync("/api/appointments", unreadable)).StatusCode);
+        (await scheduler.Post("/api/appointments", Api.BookingBody(providerId, "2027-03-02T10:00:00-08:00"))).ExpectProblem(HttpStatusCode.TooManyRequests, "rate-limited");
+        (await capacity.Post("/api/appointments", Api.BookingBody(providerId, "2027-03-02T10:00:00-08:00"))).ExpectProblem(HttpStatusCode.Forbidden, "forbidden");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await app.ClientWith(null).PostAsJsonAsync("/api/appointments", Api.BookingBody(providerId, "2027-03-02T10:00:00-08:00"))).StatusCode);
+        // Not a booking: not counted.
+        (await scheduler.Get("/api/appointments?providerId=" + providerId)).Expect(HttpStatusCode.OK);
+        telemetry.Flush(app);
+
+        Assert.Equal(new Dictionary<string, double>
+        {
+            ["booked"] = 1, ["malformed-request"] = 1, ["rate-limited"] = 1, ["forbidden"] = 1, ["unauthenticated"] = 1,
+        }, ByOutcome(telemetry, "book"));
+    }
+
+    [Fact]
     public async Task A_payment_run_is_one_span_with_its_program_batch_and_counts_and_is_counted_and_timed()
     {
         var telemetry = new TelemetryCapture();
@@ -103,6 +135,9 @@ public sealed class TelemetryTests
         var nothing = Assert.Single(runs, s => s != paid);
         Assert.Equal(("nothing-due", null), (Tag(nothing, Instrumentation.PaymentRunOutcome), Tag(nothing, Instrumentation.BatchId)));
 
+        var runsByOutcome = telemetry.Points(ContingencyMetrics.PaymentRuns).ToDictionary(p => p.Tags[Instrumentation.PaymentRunOutcome]!, p => p.Value);
+        // Every outcome has its series from the start: the first failure after a restart is an increase from 0.
+        Assert.Equal(new Dictionary<string, double> { ["released"] = 1, ["nothing-due"] = 1, ["failed"] = 0, ["aborted"] = 0 }, runsByOutcome);
         var count = Assert.Single(telemetry.Points(ContingencyMetrics.PaymentsReleased));
         Assert.Equal(("USD", (double)released), (count.Tags[Instrumentation.Currency], count.Value));
         var sum = Assert.Single(telemetry.Points(ContingencyMetrics.PaymentsReleasedAmount));
@@ -159,8 +194,11 @@ public sealed class TelemetryTests
         telemetry.AddTo(app);
         var api = app.Api();
         var (programId, _, _) = await api.Scenario();
+        var reader = app.Services.GetServices<IHostedService>().OfType<GaugeReader>().Single();
         (double Lag, double Overdue) Read()
         {
+            // The gauges are read from the database every 15 s in the background; here, now.
+            reader.ReadAsync(CancellationToken.None).GetAwaiter().GetResult();
             telemetry.Flush(app);
             return (Assert.Single(telemetry.Points(ContingencyMetrics.SchedulerLag)).Value,
                 Assert.Single(telemetry.Points(ContingencyMetrics.PaymentsOverdue), p => p.Has(Instrumentation.ProgramId, programId)).Value);

@@ -4,7 +4,6 @@ using System.ComponentModel.DataAnnotations;
 using Contingency.Data;
 using Contingency.Data.Entities;
 using Contingency.Infrastructure;
-using Contingency.Infrastructure.Telemetry;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
@@ -16,7 +15,7 @@ public sealed record BookBody(
 
 public sealed record Book(
     string? ProviderId, DateTimeOffset? Start, [property: HealthData] string? MemberRef, string? Kind, [property: HealthData] DateOnly? PreviousVisitOn, string? Modality,
-    string? IdempotencyKey) : ICommand<AppointmentView>, IBookingCommand
+    string? IdempotencyKey) : ICommand<AppointmentView>
 {
     public static Book From(BookBody b, string? idempotencyKey) =>
         new(b.ProviderId, b.Start, b.MemberRef, b.Kind, b.PreviousVisitOn, b.Modality, idempotencyKey);

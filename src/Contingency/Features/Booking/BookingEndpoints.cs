@@ -3,6 +3,7 @@ namespace Contingency.Features.Booking;
 using Contingency.Features.Providers;
 using Contingency.Infrastructure;
 using Contingency.Infrastructure.Security;
+using Contingency.Infrastructure.Telemetry;
 using Contingency.Infrastructure.OpenApi;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -20,6 +21,7 @@ public static class BookingEndpoints
             var appointment = await sender.Send(Book.From(body, idempotencyKey), ct);
             return TypedResults.Created($"/api/appointments/{appointment.Id}", appointment);
         }).WithSummary("Book a member into a provider's slot").WithName("bookAppointment")
+            .CountsAsBooking("book")
             .Allow(Roles.Scheduling)
             .RateLimitedPerCaller()
             .AcceptsIdempotencyKey()
@@ -62,6 +64,7 @@ public static class BookingEndpoints
             var appointment = await sender.Send(new Reschedule(id, body.ProviderId, body.Start), ct);
             return TypedResults.Created($"/api/appointments/{appointment.Id}", appointment);
         }).WithSummary("Move a booked appointment to another slot, atomically").WithName("rescheduleAppointment")
+            .CountsAsBooking("reschedule")
             .Allow(Roles.Scheduling)
             .RateLimitedPerCaller()
             .ProducesErrors(409, "slot-taken", "invalid-transition")

@@ -4,14 +4,13 @@ using System.ComponentModel.DataAnnotations;
 using Contingency.Data;
 using Contingency.Data.Entities;
 using Contingency.Infrastructure;
-using Contingency.Infrastructure.Telemetry;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 public sealed record RescheduleBody([property: Required] string? ProviderId, [property: Required] DateTimeOffset? Start);
 
-public sealed record Reschedule(string AppointmentId, string? ProviderId, DateTimeOffset? Start) : ICommand<AppointmentView>, IBookingCommand;
+public sealed record Reschedule(string AppointmentId, string? ProviderId, DateTimeOffset? Start) : ICommand<AppointmentView>;
 
 public sealed class RescheduleValidator : AbstractValidator<Reschedule>
 {

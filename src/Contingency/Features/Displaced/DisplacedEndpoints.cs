@@ -3,6 +3,7 @@ namespace Contingency.Features.Displaced;
 using Contingency.Features.Booking;
 using Contingency.Infrastructure.OpenApi;
 using Contingency.Infrastructure.Security;
+using Contingency.Infrastructure.Telemetry;
 using Mediator;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -23,6 +24,7 @@ public static class DisplacedEndpoints
             var appointment = await sender.Send(new Rebook(id, body.ProviderId, body.Start), ct);
             return TypedResults.Created($"/api/appointments/{appointment.Id}", appointment);
         }).WithSummary("Book a displaced appointment's member again, atomically, linking the two").WithName("rebookAppointment")
+            .CountsAsBooking("rebook")
             .Allow(Roles.Scheduling)
             .RateLimitedPerCaller()
             .ProducesErrors(409, "slot-taken", "invalid-transition", "already-rebooked")

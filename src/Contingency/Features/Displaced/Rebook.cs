@@ -5,14 +5,13 @@ using Contingency.Data;
 using Contingency.Data.Entities;
 using Contingency.Features.Booking;
 using Contingency.Infrastructure;
-using Contingency.Infrastructure.Telemetry;
 using FluentValidation;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 public sealed record RebookBody([property: Required] string? ProviderId, [property: Required] DateTimeOffset? Start);
 
-public sealed record Rebook(string AppointmentId, string? ProviderId, DateTimeOffset? Start) : ICommand<AppointmentView>, IBookingCommand;
+public sealed record Rebook(string AppointmentId, string? ProviderId, DateTimeOffset? Start) : ICommand<AppointmentView>;
 
 public sealed class RebookValidator : AbstractValidator<Rebook>
 {

@@ -46,6 +46,13 @@ public sealed partial class RunPaymentsHandler(
             metrics.PaymentRun(clock.GetElapsedTime(started), outcome, run.Released, run.Amount, program.Currency);
             return run;
         }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            // The node is stopping (or the person asking went away): the transaction was rolled back, nothing failed.
+            span?.SetTag(Instrumentation.PaymentRunOutcome, "aborted");
+            metrics.PaymentRun(clock.GetElapsedTime(started), "aborted", 0, 0m, program.Currency);
+            throw;
+        }
         catch (Exception e)
         {
             span?.SetTag(Instrumentation.PaymentRunOutcome, "failed").SetTag(Instrumentation.ErrorType, e.GetType().FullName)

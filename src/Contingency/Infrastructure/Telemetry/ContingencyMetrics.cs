@@ -12,17 +12,23 @@ public sealed class ContingencyMetrics
 {
     public const string Bookings = "contingency.bookings";
     public const string PaymentsReleased = "contingency.payments.released";
-    public const string PaymentsReleasedAmount = "contingency.payments.released.amount";
+    public const string PaymentsReleasedAmount = "contingency.payments.released_amount";
+    public const string PaymentRuns = "contingency.payment_runs";
     public const string PaymentRunDuration = "contingency.payment_run.duration";
     public const string SchedulerLag = "contingency.scheduler.lag";
     public const string SchedulerFireLag = "contingency.scheduler.fire_lag";
     public const string PaymentsOverdue = "contingency.payments.overdue";
     public const string DatabaseErrors = "contingency.db.errors";
     public const string Ready = "contingency.health.ready";
+    public const string GaugesAge = "contingency.gauges.age";
+
+    /// <summary>How a payment run ended: each has its series from the start, so the first failure after a restart is an increase.</summary>
+    public static readonly IReadOnlyList<string> PaymentRunOutcomes = ["released", "nothing-due", "failed", "aborted"];
 
     private readonly Counter<long> bookings;
     private readonly Counter<long> released;
     private readonly Counter<double> releasedAmount;
+    private readonly Counter<long> paymentRuns;
     private readonly Histogram<double> paymentRunDuration;
     private readonly Histogram<double> fireLag;
     private readonly Counter<long> databaseErrors;
@@ -31,20 +37,24 @@ public sealed class ContingencyMetrics
     {
         var meter = meters.Create(Instrumentation.Name, Instrumentation.Version);
         bookings = meter.CreateCounter<long>(Bookings, "{booking}",
-            "Bookings asked for (book, reschedule, rebook), by outcome: booked, replayed (an Idempotency-Key retry) or the refusal's code.");
+            "Bookings asked for over the API (book, reschedule, rebook), by outcome: booked, replayed (an Idempotency-Key retry), aborted (the caller went away) or the answer's problem code.");
         released = meter.CreateCounter<long>(PaymentsReleased, "{payment}", "Payments released, by currency.");
         // A double: the SDK drops a decimal instrument without a word. The amounts are exact in the batches.
         releasedAmount = meter.CreateCounter<double>(PaymentsReleasedAmount, "{currency}", "Amount released, in the currency named by its attribute.");
+        paymentRuns = meter.CreateCounter<long>(PaymentRuns, "{run}", "Payment runs, by outcome: released, nothing-due, failed or aborted (the node was stopping).");
+        foreach (var outcome in PaymentRunOutcomes) paymentRuns.Add(0, new KeyValuePair<string, object?>(Instrumentation.PaymentRunOutcome, outcome));
         paymentRunDuration = meter.CreateHistogram(PaymentRunDuration, "s", "How long a payment run took, by outcome.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120, 300] });
         fireLag = meter.CreateHistogram(SchedulerFireLag, "s", "Seconds between a trigger's scheduled and actual fire, at each fire on this node.",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.1, 0.5, 1, 5, 15, 30, 60, 120, 300, 900, 3600] });
         databaseErrors = meter.CreateCounter<long>(DatabaseErrors, "{error}",
-            "Database commands and connections that failed, by kind (error.type): unique_violation, transient_conflict, timeout, connection, other.");
+            "Database commands and connections that failed, by kind (error.type): unique_violation, transient_conflict, timeout, connection, cancelled, other.");
         meter.CreateObservableGauge(SchedulerLag, gauges.SchedulerLag, "s",
-            "How late the scheduler is now: seconds since the scheduled fire of the oldest trigger that is due and has not fired (0 when none waits). The same on every node.");
+            "How late the scheduler is: seconds since the scheduled fire of the oldest trigger that is due and has not fired (0 when none waits), read every 15 s. The same on every node.");
         meter.CreateObservableGauge(PaymentsOverdue, gauges.OverduePayments, "{payment}",
-            "Payments scheduled with dueAt more than 15 minutes past and not released, by program. The same on every node.");
+            "Payments scheduled with dueAt more than 15 minutes past and not released, by program, read every 15 s. The same on every node.");
+        meter.CreateObservableGauge(GaugesAge, gauges.Age, "s",
+            "Seconds since the scheduler-lag and overdue-payment gauges were last read from the database (they go quiet after 2 minutes).");
         meter.CreateObservableGauge(Ready, readiness.Measure, unit: null,
             "1 when this node's readiness check passed at its last run, 0 when it failed, by check.");
     }
@@ -54,7 +64,9 @@ public sealed class ContingencyMetrics
 
     public void PaymentRun(TimeSpan took, string outcome, int releasedCount, decimal amount, string currency)
     {
-        paymentRunDuration.Record(took.TotalSeconds, new KeyValuePair<string, object?>(Instrumentation.PaymentRunOutcome, outcome));
+        var ended = new KeyValuePair<string, object?>(Instrumentation.PaymentRunOutcome, outcome);
+        paymentRuns.Add(1, ended);
+        paymentRunDuration.Record(took.TotalSeconds, ended);
         if (releasedCount == 0) return;
         var tag = new KeyValuePair<string, object?>(Instrumentation.Currency, currency);
         released.Add(releasedCount, tag);

@@ -20,13 +20,19 @@ public sealed class DatabaseErrorCounter(ContingencyMetrics metrics) : DbCommand
         return Task.CompletedTask;
     }
 
-    public void ConnectionFailed(DbConnection connection, ConnectionErrorEventData eventData) => metrics.DatabaseError(Connection);
+    public void ConnectionFailed(DbConnection connection, ConnectionErrorEventData eventData)
+    {
+        if (!Expected(eventData)) metrics.DatabaseError(Connection);
+    }
 
     public Task ConnectionFailedAsync(DbConnection connection, ConnectionErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        metrics.DatabaseError(Connection);
+        if (!Expected(eventData)) metrics.DatabaseError(Connection);
         return Task.CompletedTask;
     }
+
+    /// <summary>A failure EF Core asked for (whether the database exists yet, before migrating), which it logs at Debug.</summary>
+    private static bool Expected(ConnectionErrorEventData eventData) => eventData.LogLevel <= LogLevel.Debug;
 
     private const string Connection = "connection";
 
@@ -37,6 +43,9 @@ public sealed class DatabaseErrorCounter(ContingencyMetrics metrics) : DbCommand
         if (exception.IsTransientConflict()) return "transient_conflict";
         for (var e = exception; e is not null; e = e.InnerException)
             if (e is TimeoutException || Database.Providers.Any(p => p.IsTimeout(e))) return "timeout";
+        // The connection broke under the command (the server went away, the network dropped it).
+        for (var e = exception; e is not null; e = e.InnerException)
+            if (e is System.Net.Sockets.SocketException or IOException) return Connection;
         return "other";
     }
 }

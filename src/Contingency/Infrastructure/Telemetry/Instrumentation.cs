@@ -29,8 +29,8 @@ public static class Instrumentation
     public const string BookingOperation = "contingency.booking.operation";
     public const string ProgramId = "contingency.program.id";
     public const string BatchId = "contingency.payment_batch.id";
-    public const string PaymentsReleased = "contingency.payments.released";
-    public const string PaymentsAmount = "contingency.payments.amount";
+    public const string PaymentsReleased = "contingency.payment_run.released";
+    public const string PaymentsAmount = "contingency.payment_run.amount";
     public const string Currency = "contingency.currency";
     public const string PaymentRunOutcome = "contingency.payment_run.outcome";
 }

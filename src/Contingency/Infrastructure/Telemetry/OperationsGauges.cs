@@ -9,70 +9,107 @@ using Microsoft.EntityFrameworkCore;
 using OpenTelemetry;
 
 /// <summary>
-/// The two readings an operator alerts on, taken from the database when the metrics are collected
-/// (a scrape, an export): how late the scheduler is, and which payments are overdue. Read on the
-/// clock, not from the scheduler's own events, so both grow while the scheduler is stopped, paused
-/// or wedged, which is when they matter. A reading that fails reports nothing (the database error is
-/// counted) rather than a made-up zero.
+/// The two readings an operator alerts on, taken from the shared database: how late the scheduler is,
+/// and which payments are overdue. Read on the clock, not from the scheduler's own events, so both
+/// grow while the scheduler is stopped, paused or wedged, which is when they matter. Read in the
+/// background every <see cref="Period"/> (<see cref="GaugeReader"/>), never in a scrape: a database
+/// that hangs must not make /metrics hang with it. A reading older than <see cref="Stale"/> is not
+/// reported (its series goes quiet) rather than shown as current.
 /// </summary>
-public sealed partial class OperationsGauges(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration config, ILogger<OperationsGauges> log)
+public sealed class OperationsGauges(TimeProvider clock)
 {
     /// <summary>How long past its <c>dueAt</c> a scheduled payment counts as overdue (a run is due at that very moment).</summary>
     public static readonly TimeSpan OverdueAfter = TimeSpan.FromMinutes(15);
 
-    // Triggers that are due and have not fired: waiting, claimed by a node, or held behind a run of the same job.
+    public static readonly TimeSpan Period = TimeSpan.FromSeconds(15);
+
+    public static readonly TimeSpan Stale = TimeSpan.FromMinutes(2);
+
+    private sealed record Reading(DateTimeOffset At, double LagSeconds, IReadOnlyList<(string ProgramId, long Overdue)> Overdue);
+
+    private volatile Reading? last;
+
+    public void Record(DateTimeOffset at, double lagSeconds, IReadOnlyList<(string ProgramId, long Overdue)> overdue) =>
+        last = new Reading(at, lagSeconds, overdue);
+
+    private Reading? Current => last is { } reading && clock.GetUtcNow() - reading.At <= Stale ? reading : null;
+
+    public IEnumerable<Measurement<double>> SchedulerLag() => Current is { } r ? [new Measurement<double>(r.LagSeconds)] : [];
+
+    public IEnumerable<Measurement<long>> OverduePayments() =>
+        Current is { } r
+            ? r.Overdue.Select(p => new Measurement<long>(p.Overdue, new KeyValuePair<string, object?>(Instrumentation.ProgramId, p.ProgramId)))
+            : [];
+
+    /// <summary>Seconds since the last reading that succeeded; none before the first.</summary>
+    public IEnumerable<Measurement<double>> Age() => last is { } r ? [new Measurement<double>(Math.Max(0, (clock.GetUtcNow() - r.At).TotalSeconds))] : [];
+}
+
+/// <summary>Takes the readings of <see cref="OperationsGauges"/>: at start, then every period, each with a short timeout.</summary>
+public sealed partial class GaugeReader(
+    IServiceScopeFactory scopes, OperationsGauges gauges, ContingencyMetrics metrics, TimeProvider clock, IConfiguration config, ILogger<GaugeReader> log)
+    : BackgroundService
+{
+    /// <summary>How long one reading may take before it is given up (it then reports nothing new).</summary>
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(5);
+
+    // Triggers that are due and have not fired: waiting, claimed by a node, held behind a run of the same
+    // job, or left in error (a job that cannot be loaded never fires). Paused ones are an operator's choice.
     // Quartz names its tables unquoted and stores instants as UTC ticks; the statement is the same on every provider.
     private const string OldestDue = $"""
         SELECT MIN(NEXT_FIRE_TIME) FROM {QuartzSchema.Prefix}TRIGGERS
-        WHERE SCHED_NAME = @name AND TRIGGER_STATE IN ('WAITING', 'ACQUIRED', 'BLOCKED') AND NEXT_FIRE_TIME <= @now
+        WHERE SCHED_NAME = @name AND TRIGGER_STATE IN ('WAITING', 'ACQUIRED', 'BLOCKED', 'ERROR') AND NEXT_FIRE_TIME <= @now
         """;
 
-    public IEnumerable<Measurement<double>> SchedulerLag() => Read<double>(db =>
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var now = clock.GetUtcNow();
-        var connection = db.Database.GetDbConnection();
-        using var command = connection.CreateCommand();
-        command.CommandText = OldestDue;
-        Add(command, "@name", Scheduling.Name(config));
-        Add(command, "@now", now.UtcTicks);
-        var oldest = command.ExecuteScalar();
-        var lag = oldest is null or DBNull ? 0 : Math.Max(0, (now - new DateTimeOffset(Convert.ToInt64(oldest), TimeSpan.Zero)).TotalSeconds);
-        return [new Measurement<double>(lag)];
-    });
-
-    public IEnumerable<Measurement<long>> OverduePayments() => Read<long>(db =>
-    {
-        var cutoff = clock.GetUtcNow() - OverdueAfter;
-        // Per program, so each count is a range of the (ProgramId, Status, DueAt) index, not a scan of every payment.
-        return db.Programs.AsNoTracking()
-            .Select(p => new { p.Id, Count = db.Payments.Count(x => x.ProgramId == p.Id && x.Status == Payment.Scheduled && x.DueAt < cutoff) })
-            .ToList()
-            .Select(p => new Measurement<long>(p.Count, new KeyValuePair<string, object?>(Instrumentation.ProgramId, p.Id)))
-            .ToList();
-    });
-
-    private IEnumerable<Measurement<T>> Read<T>(Func<ContingencyDb, IEnumerable<Measurement<T>>> read) where T : struct
-    {
-        // Not traced: a scrape every few seconds would otherwise leave a trace of its queries each time.
-        using var quiet = SuppressInstrumentationScope.Begin();
-        try
+        while (!stoppingToken.IsCancellationRequested)
         {
-            using var scope = scopes.CreateScope();
-            var db = scope.ServiceProvider.GetRequiredService<ContingencyDb>();
-            db.Database.OpenConnection();
+            await ReadAsync(stoppingToken);
             try
             {
-                return read(db);
+                await Task.Delay(OperationsGauges.Period, clock, stoppingToken);
             }
-            finally
+            catch (OperationCanceledException)
             {
-                db.Database.CloseConnection();
+                return;
             }
         }
-        catch (Exception e) when (e is DbException or InvalidOperationException or ObjectDisposedException)
+    }
+
+    /// <summary>One reading; a failure is logged and counted, and the last good reading stands until it is stale.</summary>
+    public async Task ReadAsync(CancellationToken ct)
+    {
+        // Not traced: a reading every 15 s on every node would bury the traces people look for.
+        using var quiet = SuppressInstrumentationScope.Begin();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(Timeout);
+        try
         {
-            ReadingFailed(log, e);
-            return [];
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ContingencyDb>();
+            await db.Database.OpenConnectionAsync(timeout.Token);
+            var now = clock.GetUtcNow();
+            await using var command = db.Database.GetDbConnection().CreateCommand();
+            command.CommandText = OldestDue;
+            command.CommandTimeout = (int)Timeout.TotalSeconds;
+            Add(command, "@name", Scheduling.Name(config));
+            Add(command, "@now", now.UtcTicks);
+            var oldest = await command.ExecuteScalarAsync(timeout.Token);
+            var lag = oldest is null or DBNull ? 0 : Math.Max(0, (now - new DateTimeOffset(Convert.ToInt64(oldest), TimeSpan.Zero)).TotalSeconds);
+
+            var cutoff = now - OperationsGauges.OverdueAfter;
+            // Per program, so each count is a range of the (ProgramId, Status, DueAt) index, not a scan of every payment.
+            var overdue = await db.Programs.AsNoTracking()
+                .Select(p => new { p.Id, Count = db.Payments.Count(x => x.ProgramId == p.Id && x.Status == Payment.Scheduled && x.DueAt < cutoff) })
+                .ToListAsync(timeout.Token);
+            gauges.Record(now, lag, overdue.Select(p => (p.Id, (long)p.Count)).ToList());
+        }
+        catch (Exception e) when (e is DbException or InvalidOperationException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        {
+            // The statement above runs outside EF's interceptors, so its failure is counted here (EF's own are counted by the interceptor).
+            if (e is DbException) metrics.DatabaseError(DatabaseErrorCounter.KindOf(e));
+            ReadingFailed(log, WithheldMessageException.Of(e));
         }
     }
 
@@ -84,6 +121,6 @@ public sealed partial class OperationsGauges(IServiceScopeFactory scopes, TimePr
         command.Parameters.Add(parameter);
     }
 
-    [LoggerMessage(LogLevel.Warning, "A gauge could not be read from the database; it reports nothing this time")]
+    [LoggerMessage(LogLevel.Warning, "The scheduler-lag and overdue-payment gauges could not be read from the database; the last reading stands until it is 2 minutes old")]
     private static partial void ReadingFailed(ILogger logger, Exception exception);
 }

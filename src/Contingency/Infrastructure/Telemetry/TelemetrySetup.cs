@@ -35,6 +35,10 @@ public static partial class TelemetrySetup
         foreach (var key in (string[])["Telemetry:Enabled", "Telemetry:Prometheus", "Telemetry:PrometheusAnonymous"])
             if (config[key] is { Length: > 0 } value && !bool.TryParse(value, out _))
                 return $"{key} must be true or false.";
+        foreach (var (key, least) in (ReadOnlySpan<(string, double)>)[("Telemetry:ReadinessDelaySeconds", 0), ("Telemetry:ReadinessPeriodSeconds", 1)])
+            if (config[key] is { Length: > 0 } value
+                && (!double.TryParse(value, System.Globalization.CultureInfo.InvariantCulture, out var seconds) || seconds < least || seconds > 3600))
+                return $"{key} must be a number of seconds from {least} to 3600.";
         if (config["Telemetry:ManagementPort"] is { Length: > 0 } port && (!int.TryParse(port, out var p) || p is < 1 or > 65535))
             return "Telemetry:ManagementPort must be a port number (1 to 65535).";
         // An unknown name would quietly fall back to plain text, which a collector expecting JSON cannot read.
@@ -54,6 +58,19 @@ public static partial class TelemetrySetup
         services.AddSingleton<ContingencyMetrics>();
         services.AddSingleton<OperationsGauges>();
         services.AddSingleton<ReadinessGauge>();
+        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, DatabaseErrorCounter>();
+        // JSON lines carry a UTC time stamp unless the configuration names a format of its own, and the ids of their trace.
+        services.Configure<JsonConsoleFormatterOptions>(o =>
+        {
+            // The trace and span ids travel in the scopes: on unless the configuration says otherwise.
+            if (config["Logging:Console:FormatterOptions:IncludeScopes"] is null) o.IncludeScopes = true;
+            if (config["Logging:Console:FormatterOptions:UseUtcTimestamp"] is null) o.UseUtcTimestamp = true;
+            o.TimestampFormat ??= "yyyy-MM-ddTHH:mm:ss.fffZ";
+        });
+        if (!Enabled(config)) return builder;
+
+        // The readings behind the gauges: the database's (every 15 s) and the readiness checks' (every Telemetry:ReadinessPeriodSeconds).
+        services.AddHostedService<GaugeReader>();
         services.AddSingleton<IHealthCheckPublisher>(sp => sp.GetRequiredService<ReadinessGauge>());
         services.Configure<HealthCheckPublisherOptions>(o =>
         {
@@ -61,23 +78,15 @@ public static partial class TelemetrySetup
             o.Delay = TimeSpan.FromSeconds(config.GetValue("Telemetry:ReadinessDelaySeconds", 5.0));
             o.Period = TimeSpan.FromSeconds(config.GetValue("Telemetry:ReadinessPeriodSeconds", 15.0));
         });
-        services.AddSingleton<Microsoft.EntityFrameworkCore.Diagnostics.IInterceptor, DatabaseErrorCounter>();
-        // JSON lines carry a UTC time stamp unless the configuration names a format of its own, and the ids of their trace.
-        services.Configure<JsonConsoleFormatterOptions>(o =>
-        {
-            // The trace and span ids travel in the scopes: on unless the configuration says otherwise.
-            if (config["Logging:Console:FormatterOptions:IncludeScopes"] is null) o.IncludeScopes = true;
-            o.TimestampFormat ??= "yyyy-MM-ddTHH:mm:ss.fffZ";
-            o.UseUtcTimestamp = true;
-        });
         if (!Enabled(config)) return builder;
 
         var ratio = config.GetValue("Telemetry:TraceSampleRatio", 1.0);
         var otel = services.AddOpenTelemetry()
             .ConfigureResource(r => r
                 .AddService(serviceName: "contingency", serviceVersion: Instrumentation.Version, autoGenerateServiceInstanceId: false,
-                    // The node: the id it has in the scheduler's cluster when the platform names it (a pod's name), else the machine.
-                    serviceInstanceId: config["Scheduler:InstanceId"] is { Length: > 0 } id ? id : Environment.MachineName)
+                    // The node: the id it has in the scheduler's cluster when the platform names it (a pod's name), else the
+                    // machine and the process (two processes on one machine are two instances, and a restart is a new one).
+                    serviceInstanceId: config["Scheduler:InstanceId"] is { Length: > 0 } id ? id : $"{Environment.MachineName}-{Environment.ProcessId}")
                 .AddAttributes([new("deployment.environment.name", builder.Environment.EnvironmentName)]))
             .WithTracing(t => t
                 .AddSource(Instrumentation.Name)
@@ -121,9 +130,16 @@ public static partial class TelemetrySetup
         app.Lifetime.ApplicationStarted.Register(() =>
         {
             var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TelemetrySetup));
             if (addresses.Count > 0 && !addresses.Any(a => BindingAddress.Parse(a).Port == port))
-                ManagementPortNotListened(app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TelemetrySetup)), port,
-                    string.Join(", ", addresses));
+                ManagementPortNotListened(logger, port, string.Join(", ", addresses));
+            else if (addresses.Count > 0 && addresses.All(a => BindingAddress.Parse(a).Port == port))
+            {
+                // Every address is the management port: the API would answer 404 everywhere and /metrics to anyone.
+                ManagementPortIsTheOnlyPort(logger, port);
+                Environment.ExitCode = 2;
+                app.Lifetime.StopApplication();
+            }
         });
         return app.Use(async (http, next) =>
         {
@@ -162,6 +178,10 @@ public static partial class TelemetrySetup
         "Telemetry:ManagementPort is {Port}, but the service listens on {Addresses} only; add the port to ASPNETCORE_HTTP_PORTS or ASPNETCORE_URLS")]
     private static partial void ManagementPortNotListened(ILogger logger, int port, string addresses);
 
+    [LoggerMessage(LogLevel.Critical,
+        "Telemetry:ManagementPort is {Port}, the only port the service listens on: it serves /metrics and /health only there, so the API would answer nothing; stopping")]
+    private static partial void ManagementPortIsTheOnlyPort(ILogger logger, int port);
+
     private static readonly string[] QuartzTags =
         ["quartz.scheduler.name", "quartz.job.group", "quartz.job.name", "quartz.trigger.group", "quartz.job.result", "error.type"];
 
@@ -185,12 +205,19 @@ public static partial class TelemetrySetup
     private static MetricStreamConfiguration? Npgsql(System.Diagnostics.Metrics.Instrument instrument) =>
         instrument.Meter.Name == "Npgsql" ? new MetricStreamConfiguration { TagKeys = ["db.client.connection.state", "error.type"] } : null;
 
-    /// <summary>Drops the job store's own spans when nothing started them: each node polls the store every few seconds.</summary>
+    /// <summary>
+    /// Where nothing started a trace: the job store's own spans are dropped (each node polls the store
+    /// every few seconds), a job's execution is always kept (a payment run is never sampled away), and
+    /// the rest is sampled at <c>Telemetry:TraceSampleRatio</c>.
+    /// </summary>
     private sealed class NoStorePolls(Sampler inner) : Sampler
     {
         private static readonly SamplingResult Drop = new(SamplingDecision.Drop);
+        private static readonly SamplingResult Keep = new(SamplingDecision.RecordAndSample);
 
         public override SamplingResult ShouldSample(in SamplingParameters parameters) =>
-            parameters.Name.StartsWith("Quartz.JobStore.", StringComparison.Ordinal) ? Drop : inner.ShouldSample(parameters);
+            parameters.Name.StartsWith("Quartz.JobStore.", StringComparison.Ordinal) ? Drop
+            : parameters.Name == "Quartz.Job.Execute" ? Keep
+            : inner.ShouldSample(parameters);
     }
 }

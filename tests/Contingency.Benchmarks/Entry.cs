@@ -4,7 +4,7 @@ using BenchmarkDotNet.Running;
 
 public static class Entry
 {
-    // dotnet run -c Release --project tests/Contingency.Benchmarks -- seed | queries | load [nodes] | payments | import | screens | interop
+    // dotnet run -c Release --project tests/Contingency.Benchmarks -- seed | queries | load [nodes] | telemetry [rounds] [modes] | payments | import | screens | interop
     // On SQLite by default; on PostgreSQL with CONTINGENCY_BENCH_POSTGRES set (see BenchDatabase).
     public static async Task<int> Main(string[] args)
     {
@@ -21,6 +21,11 @@ public static class Entry
                     return 1;
                 }
                 await LoadTest.RunAsync(nodes);
+                return 0;
+            case "telemetry":
+                // telemetry [rounds] [modes...]: off and on by default, alternating.
+                var rounds = args.Length > 1 && int.TryParse(args[1], out var r) && r > 0 ? r : 3;
+                await TelemetryOverhead.RunAsync(rounds, args.Length > 2 ? args[2..] : ["off", "on"]);
                 return 0;
             case "payments":
                 await PaymentRunBenchmark.RunAsync();
@@ -41,7 +46,7 @@ public static class Entry
                 BenchmarkRunner.Run<QueryBenchmarks>(args: args[1..]);
                 return 0;
             default:
-                Console.WriteLine("usage: seed | queries [BenchmarkDotNet options] | load [nodes] | payments | import | screens | interop");
+                Console.WriteLine("usage: seed | queries [BenchmarkDotNet options] | load [nodes] | telemetry [rounds] [modes] | payments | import | screens | interop");
                 return 1;
         }
     }

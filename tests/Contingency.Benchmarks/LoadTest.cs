@@ -77,10 +77,32 @@ public static class LoadTest
         return requests.ToList();
     }
 
-    private sealed record ServiceRun(double Seconds, int Created, int Conflicts, int Errors, long[] PeakMb, string Cpu);
+    /// <summary>
+    /// The service's side of <see cref="RunAsync"/> alone, one node, with extra settings for its process
+    /// (<see cref="TelemetryOverhead"/>): requests per second and the node's CPU seconds per request.
+    /// </summary>
+    public static async Task<(double RequestsPerSecond, double CpuMsPerRequest, string Cpu)> MeasureServiceAsync(IReadOnlyDictionary<string, string> settings)
+    {
+        var attempts = Attempts(firstProvider: 0, DistinctSlots, repeatEvery: 10);
+        var warmUp = Attempts(firstProvider: 1, WarmUpSlots, repeatEvery: 0);
+        var serviceDb = await BenchDatabase.CopyAsync("load-service");
+        try
+        {
+            var run = await DriveServiceAsync(serviceDb, 1, external: false, warmUp, attempts, settings);
+            if (run.Errors != 0 || run.Created != DistinctSlots) throw new InvalidOperationException($"{run.Created} booked, {run.Errors} errors.");
+            return (attempts.Count / run.Seconds, run.NodeCpuSeconds * 1000 / attempts.Count, run.Cpu);
+        }
+        finally
+        {
+            await BenchDatabase.DropCopyAsync("load-service");
+        }
+    }
+
+    private sealed record ServiceRun(double Seconds, int Created, int Conflicts, int Errors, long[] PeakMb, string Cpu, double NodeCpuSeconds);
 
     private static async Task<ServiceRun> DriveServiceAsync(string database, int nodes, bool external,
-        List<(string ProviderId, DateTimeOffset Start)> warmUp, List<(string ProviderId, DateTimeOffset Start)> attempts)
+        List<(string ProviderId, DateTimeOffset Start)> warmUp, List<(string ProviderId, DateTimeOffset Start)> attempts,
+        IReadOnlyDictionary<string, string>? settings = null)
     {
         var urls = Enumerable.Range(0, nodes).Select(i => $"http://127.0.0.1:{FirstPort + i}").ToArray();
         var services = new List<Process>();
@@ -88,7 +110,7 @@ public static class LoadTest
         {
             // Profiling: CONTINGENCY_LOAD_EXTERNAL=1 drives nodes started by hand on the same ports over
             // the copy load-service (they must trust the signing key below as Auth__SigningKey).
-            if (!external) services.AddRange(urls.Select((url, i) => Start(database, url, $"bench-node-{i + 1}")));
+            if (!external) services.AddRange(urls.Select((url, i) => Start(database, url, $"bench-node-{i + 1}", settings)));
             var http = urls.Select(Client).ToArray();
             foreach (var node in http) await WaitReadyAsync(node);
             var (_, warmed, _, warmErrors) = await DriveAsync(http, warmUp);
@@ -96,9 +118,11 @@ public static class LoadTest
                 throw new InvalidOperationException($"Warm-up booked {warmed} of {warmUp.Count} slots ({warmErrors} errors).");
             var before = CpuUse.Now();
             var (seconds, created, conflicts, errors) = await DriveAsync(http, attempts);
-            var cpu = CpuUse.Now().Since(before, seconds, await SessionsAsync(database),
-                services.Select((s, i) => (s.Id, $"node-{i + 1}")).ToDictionary());
-            return new ServiceRun(seconds, created, conflicts, errors, services.Select(s => PeakResidentMb(s.Id)).ToArray(), cpu);
+            var after = CpuUse.Now();
+            var nodeIds = services.Select((s, i) => (s.Id, $"node-{i + 1}")).ToDictionary();
+            var cpu = after.Since(before, seconds, await SessionsAsync(database), nodeIds);
+            return new ServiceRun(seconds, created, conflicts, errors, services.Select(s => PeakResidentMb(s.Id)).ToArray(), cpu,
+                nodeIds.Keys.Sum(pid => after.SecondsOf(pid) - before.SecondsOf(pid)));
         }
         finally
         {
@@ -111,7 +135,7 @@ public static class LoadTest
         }
     }
 
-    private static Process Start(string database, string url, string instanceId)
+    private static Process Start(string database, string url, string instanceId, IReadOnlyDictionary<string, string>? settings = null)
     {
         var dll = Path.Combine(RepoRoot(), "src", "Contingency", "bin", "Release", "net10.0", "Contingency.dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"Build the service first: dotnet build -c Release ({dll})");
@@ -134,6 +158,7 @@ public static class LoadTest
         // lifted so the figure is the booking path's, not the limiter's.
         start.Environment["RateLimiting__Burst"] = "1000000";
         start.Environment["RateLimiting__PermitsPerSecond"] = "1000000";
+        foreach (var (key, value) in settings ?? new Dictionary<string, string>()) start.Environment[key] = value;
         var service = Process.Start(start)!;
         service.OutputDataReceived += (_, _) => { };
         service.ErrorDataReceived += (_, e) => { if (e.Data is not null) Console.Error.WriteLine($"{instanceId}: {e.Data}"); };
@@ -332,6 +357,9 @@ public static class LoadTest
             }
             return use;
         }
+
+        /// <summary>The CPU seconds a process had used at this reading.</summary>
+        public double SecondsOf(int pid) => processes.TryGetValue(pid, out var p) ? p.Ticks / TicksPerSecond : 0;
 
         /// <summary>Cores used since <paramref name="start"/>, by process group: the nodes, the database, the load driver, everything else.</summary>
         public string Since(CpuUse start, double seconds, HashSet<int> databaseSessions, Dictionary<int, string> nodes)

@@ -32,7 +32,7 @@ public static partial class TelemetrySetup
     /// <summary>Why the telemetry settings cannot be used, in one line; null when they can.</summary>
     public static string? ConfigurationProblem(IConfiguration config)
     {
-        foreach (var key in (string[])["Telemetry:Enabled", "Telemetry:Prometheus", "Telemetry:PrometheusAnonymous"])
+        foreach (var key in (string[])["Telemetry:Enabled", "Telemetry:Prometheus", "Telemetry:PrometheusAnonymous", "Telemetry:DatabaseSpans"])
             if (config[key] is { Length: > 0 } value && !bool.TryParse(value, out _))
                 return $"{key} must be true or false.";
         foreach (var (key, least) in (ReadOnlySpan<(string, double)>)[("Telemetry:ReadinessDelaySeconds", 0), ("Telemetry:ReadinessPeriodSeconds", 1)])
@@ -95,9 +95,7 @@ public static partial class TelemetrySetup
                 // Probes and scrapes every few seconds would bury the requests people make.
                 .AddAspNetCoreInstrumentation(o => o.Filter = http =>
                     !http.Request.Path.StartsWithSegments(MetricsPath) && !http.Request.Path.StartsWithSegments("/health"))
-                .AddHttpClientInstrumentation()
-                // Statements with their placeholders, never their values. Npgsql's own spans are not added: they would repeat these.
-                .AddEntityFrameworkCoreInstrumentation())
+                .AddHttpClientInstrumentation())
             .WithMetrics(m => m
                 .AddMeter(Instrumentation.Name)
                 .AddMeter(QuartzInstrumentation.MeterName)
@@ -107,6 +105,9 @@ public static partial class TelemetrySetup
                 .AddRuntimeInstrumentation()
                 .AddView(Quartz)
                 .AddView(Npgsql));
+        if (config.GetValue("Telemetry:DatabaseSpans", true))
+            // Statements with their placeholders, never their values. Npgsql's own spans are not added: they would repeat these.
+            otel.WithTracing(t => t.AddEntityFrameworkCoreInstrumentation());
         if (Prometheus(config))
             // No cache: two scrapes in a row see what happened in between.
             otel.WithMetrics(m => m.AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));

@@ -8,31 +8,32 @@ using Microsoft.EntityFrameworkCore.Diagnostics;
 /// (<see cref="ContingencyMetrics.DatabaseErrors"/>). Some are the service working as designed (two
 /// bookings of one slot: a unique violation; a race lost and retried: a transient conflict); a rise
 /// in timeouts or connection failures is the database in trouble. The scheduler's own store errors
-/// are Quartz's (its job-store metrics and log lines).
+/// are Quartz's (its job-store metrics and log lines). Counted once the service has started: while it
+/// migrates, EF Core probes on purpose for what is not there yet (the database file, the history
+/// table), and a real failure then stops the start anyway.
 /// </summary>
-public sealed class DatabaseErrorCounter(ContingencyMetrics metrics) : DbCommandInterceptor, IDbConnectionInterceptor
+public sealed class DatabaseErrorCounter(ContingencyMetrics metrics, IHostApplicationLifetime lifetime) : DbCommandInterceptor, IDbConnectionInterceptor
 {
-    public override void CommandFailed(DbCommand command, CommandErrorEventData eventData) => metrics.DatabaseError(KindOf(eventData.Exception));
+    public override void CommandFailed(DbCommand command, CommandErrorEventData eventData) => Count(KindOf(eventData.Exception));
 
     public override Task CommandFailedAsync(DbCommand command, CommandErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        metrics.DatabaseError(KindOf(eventData.Exception));
+        Count(KindOf(eventData.Exception));
         return Task.CompletedTask;
     }
 
-    public void ConnectionFailed(DbConnection connection, ConnectionErrorEventData eventData)
-    {
-        if (!Expected(eventData)) metrics.DatabaseError(Connection);
-    }
+    public void ConnectionFailed(DbConnection connection, ConnectionErrorEventData eventData) => Count(Connection);
 
     public Task ConnectionFailedAsync(DbConnection connection, ConnectionErrorEventData eventData, CancellationToken cancellationToken = default)
     {
-        if (!Expected(eventData)) metrics.DatabaseError(Connection);
+        Count(Connection);
         return Task.CompletedTask;
     }
 
-    /// <summary>A failure EF Core asked for (whether the database exists yet, before migrating), which it logs at Debug.</summary>
-    private static bool Expected(ConnectionErrorEventData eventData) => eventData.LogLevel <= LogLevel.Debug;
+    private void Count(string kind)
+    {
+        if (lifetime.ApplicationStarted.IsCancellationRequested) metrics.DatabaseError(kind);
+    }
 
     private const string Connection = "connection";
 

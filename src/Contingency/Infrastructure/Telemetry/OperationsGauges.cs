@@ -82,8 +82,9 @@ public sealed partial class GaugeReader(
     {
         // Not traced: a reading every 15 s on every node would bury the traces people look for.
         using var quiet = SuppressInstrumentationScope.Begin();
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(Timeout);
+        // On the service's clock, like everything else it times.
+        using var expiry = new CancellationTokenSource(Timeout, clock);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct, expiry.Token);
         try
         {
             await using var scope = scopes.CreateAsyncScope();
@@ -95,7 +96,17 @@ public sealed partial class GaugeReader(
             command.CommandTimeout = (int)Timeout.TotalSeconds;
             Add(command, "@name", Scheduling.Name(config));
             Add(command, "@now", now.UtcTicks);
-            var oldest = await command.ExecuteScalarAsync(timeout.Token);
+            object? oldest;
+            try
+            {
+                oldest = await command.ExecuteScalarAsync(timeout.Token);
+            }
+            catch (DbException e)
+            {
+                // A statement of its own, outside EF's interceptors (which count the rest): counted here.
+                metrics.DatabaseError(DatabaseErrorCounter.KindOf(e));
+                throw;
+            }
             var lag = oldest is null or DBNull ? 0 : Math.Max(0, (now - new DateTimeOffset(Convert.ToInt64(oldest), TimeSpan.Zero)).TotalSeconds);
 
             var cutoff = now - OperationsGauges.OverdueAfter;
@@ -105,10 +116,10 @@ public sealed partial class GaugeReader(
                 .ToListAsync(timeout.Token);
             gauges.Record(now, lag, overdue.Select(p => (p.Id, (long)p.Count)).ToList());
         }
-        catch (Exception e) when (e is DbException or InvalidOperationException || (e is OperationCanceledException && !ct.IsCancellationRequested))
+        catch (Exception e) when (!ct.IsCancellationRequested)
         {
-            // The statement above runs outside EF's interceptors, so its failure is counted here (EF's own are counted by the interceptor).
-            if (e is DbException) metrics.DatabaseError(DatabaseErrorCounter.KindOf(e));
+            // Whatever went wrong, the node goes on: a metrics reading never stops the service.
+            if (e is OperationCanceledException) metrics.DatabaseError("timeout");
             ReadingFailed(log, WithheldMessageException.Of(e));
         }
     }

@@ -65,7 +65,7 @@ public static partial class TelemetrySetup
             // The trace and span ids travel in the scopes: on unless the configuration says otherwise.
             if (config["Logging:Console:FormatterOptions:IncludeScopes"] is null) o.IncludeScopes = true;
             if (config["Logging:Console:FormatterOptions:UseUtcTimestamp"] is null) o.UseUtcTimestamp = true;
-            o.TimestampFormat ??= "yyyy-MM-ddTHH:mm:ss.fffZ";
+            o.TimestampFormat ??= o.UseUtcTimestamp ? "yyyy-MM-ddTHH:mm:ss.fffZ" : "yyyy-MM-ddTHH:mm:ss.fffzzz";
         });
         if (!Enabled(config)) return builder;
 
@@ -78,7 +78,6 @@ public static partial class TelemetrySetup
             o.Delay = TimeSpan.FromSeconds(config.GetValue("Telemetry:ReadinessDelaySeconds", 5.0));
             o.Period = TimeSpan.FromSeconds(config.GetValue("Telemetry:ReadinessPeriodSeconds", 15.0));
         });
-        if (!Enabled(config)) return builder;
 
         var ratio = config.GetValue("Telemetry:TraceSampleRatio", 1.0);
         var otel = services.AddOpenTelemetry()
@@ -89,6 +88,8 @@ public static partial class TelemetrySetup
                     serviceInstanceId: config["Scheduler:InstanceId"] is { Length: > 0 } id ? id : $"{Environment.MachineName}-{Environment.ProcessId}")
                 .AddAttributes([new("deployment.environment.name", builder.Environment.EnvironmentName)]))
             .WithTracing(t => t
+                // First, so every exporter added after it sees the spans as it leaves them.
+                .AddProcessor(new NoStatusTexts())
                 .AddSource(Instrumentation.Name)
                 .AddSource(QuartzInstrumentation.ActivitySourceName)
                 .SetSampler(new ParentBasedSampler(new NoStorePolls(ratio >= 1 ? new AlwaysOnSampler() : new TraceIdRatioBasedSampler(ratio))))
@@ -114,8 +115,12 @@ public static partial class TelemetrySetup
         // Set, traces and metrics go to the collector (the OTEL_EXPORTER_OTLP_* variables say how). Logs do not:
         // they go to the console, which the platform collects (the OTLP log exporter reads redacted values
         // after the call, when the redactor has already been recycled).
-        if (!string.IsNullOrWhiteSpace(config["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-            otel.WithTracing(t => t.AddOtlpExporter()).WithMetrics(m => m.AddOtlpExporter());
+        // The per-signal variables alone turn on their own signal's export.
+        var everything = !string.IsNullOrWhiteSpace(config["OTEL_EXPORTER_OTLP_ENDPOINT"]);
+        if (everything || !string.IsNullOrWhiteSpace(config["OTEL_EXPORTER_OTLP_TRACES_ENDPOINT"]))
+            otel.WithTracing(t => t.AddOtlpExporter());
+        if (everything || !string.IsNullOrWhiteSpace(config["OTEL_EXPORTER_OTLP_METRICS_ENDPOINT"]))
+            otel.WithMetrics(m => m.AddOtlpExporter());
         return builder;
     }
 
@@ -205,6 +210,18 @@ public static partial class TelemetrySetup
     /// </summary>
     private static MetricStreamConfiguration? Npgsql(System.Diagnostics.Metrics.Instrument instrument) =>
         instrument.Meter.Name == "Npgsql" ? new MetricStreamConfiguration { TagKeys = ["db.client.connection.state", "error.type"] } : null;
+
+    /// <summary>
+    /// Keeps a failed span's error status and drops its status text: instrumentations put the
+    /// exception's message there (EF Core's is the database's, which can quote the values of a row).
+    /// </summary>
+    private sealed class NoStatusTexts : BaseProcessor<System.Diagnostics.Activity>
+    {
+        public override void OnEnd(System.Diagnostics.Activity activity)
+        {
+            if (activity.StatusDescription is not null) activity.SetStatus(activity.Status);
+        }
+    }
 
     /// <summary>
     /// Where nothing started a trace: the job store's own spans are dropped (each node polls the store

@@ -40,16 +40,18 @@ public static class ServiceProcess
         return start;
     }
 
+    /// <summary>A loopback port nothing listens on at this moment.</summary>
+    public static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
     /// <summary>Starts the service serving HTTP on a free loopback port; it runs until killed or disposed.</summary>
     public static RunningService Start(string workingDirectory, IReadOnlyDictionary<string, string> environment)
     {
-        int port;
-        using (var probe = new TcpListener(IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        }
-        var url = $"http://127.0.0.1:{port}";
+        var url = $"http://127.0.0.1:{FreePort()}";
         var process = Process.Start(StartInfo(workingDirectory, new Dictionary<string, string>(environment) { ["ASPNETCORE_URLS"] = url }, []))!;
         return new RunningService(process, new Uri(url));
     }

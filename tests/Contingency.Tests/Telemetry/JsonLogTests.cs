@@ -83,7 +83,7 @@ public sealed class JsonLogTests
     public async Task A_management_port_that_is_the_only_port_stops_the_service_with_exit_code_2()
     {
         var workDir = Directory.CreateTempSubdirectory("contingency-management-port").FullName;
-        var port = FreePort();
+        var port = ServiceProcess.FreePort();
         var (exit, output, _) = await ServiceProcess.RunAsync(workDir, new Dictionary<string, string>
         {
             ["Database__Provider"] = TestDatabase.Provider,
@@ -97,15 +97,6 @@ public sealed class JsonLogTests
 
         Assert.Equal(2, exit);
         Assert.Contains($"Telemetry:ManagementPort is {port}, the only port the service listens on", output);
-    }
-
-    private static int FreePort()
-    {
-        var probe = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        var port = ((IPEndPoint)probe.LocalEndpoint).Port;
-        probe.Stop();
-        return port;
     }
 
     /// <summary>Every line the process wrote to stdout, each of which must be one JSON object.</summary>

@@ -4,7 +4,6 @@ using System.Net;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Contingency.Tests.Support;
-using YamlDotNet.Serialization;
 
 /// <summary>
 /// The deploy files (deploy/Dockerfile, deploy/compose.yaml, deploy/k8s) against the service they run:
@@ -154,23 +153,11 @@ public sealed class DeployFilesTests(ContingencyApp app) : IClassFixture<Conting
     /// <summary>Variables the web host reads itself: the addresses Kestrel listens on.</summary>
     private static readonly string[] HostSettings = ["ASPNETCORE_HTTP_PORTS", "ASPNETCORE_URLS"];
 
-    private static readonly string Root = FindRoot();
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Contingency.sln"))) return dir.FullName;
-        throw new InvalidOperationException("The repository root (Contingency.sln) is not above the test's folder.");
-    }
+    private static readonly string Root = RepositoryFiles.Root;
 
     private static string Read(string path) => File.ReadAllText(Path.Combine(Root, "deploy", path)).ReplaceLineEndings("\n");
 
-    /// <summary>A YAML file as JSON: anchors resolved, every scalar a string.</summary>
-    private static JsonElement Yaml(string path)
-    {
-        var value = new DeserializerBuilder().Build().Deserialize<object>(Read(path));
-        return JsonDocument.Parse(new SerializerBuilder().JsonCompatible().DisableAliases().Build().Serialize(value!)).RootElement;
-    }
+    private static JsonElement Yaml(string path) => RepositoryFiles.Yaml(Path.Combine(Root, "deploy", path));
 
     private static IEnumerable<string> Strings(JsonElement array) => array.EnumerateArray().Select(e => e.GetString()!);
 

@@ -32,7 +32,7 @@ public sealed class DeploySqlTests
         var generated = db.GetService<IMigrator>().GenerateScript(options: MigrationsSqlGenerationOptions.Idempotent);
         var expected = Encoding.UTF8.GetPreamble().Concat(Encoding.UTF8.GetBytes(generated)).ToArray();
 
-        var path = Path.Combine(RepositoryRoot(), "deploy", "sql", file);
+        var path = Path.Combine(Support.RepositoryFiles.Root, "deploy", "sql", file);
         Assert.True(File.Exists(path), $"deploy/sql/{file} is missing: run deploy/sql/generate and commit what it writes.");
         Assert.True(expected.AsSpan().SequenceEqual(File.ReadAllBytes(path)),
             $"deploy/sql/{file} is stale (the migrations changed since it was written): run deploy/sql/generate and commit what it writes.");
@@ -51,7 +51,7 @@ public sealed class DeploySqlTests
         try
         {
             using var connection = Support.TestDatabase.Open(database);
-            var script = File.ReadAllText(Path.Combine(RepositoryRoot(), "deploy", "sql", "postgres.sql"));
+            var script = File.ReadAllText(Path.Combine(Support.RepositoryFiles.Root, "deploy", "sql", "postgres.sql"));
             for (var run = 0; run < 2; run++)
             {
                 using var apply = connection.CreateCommand();
@@ -71,12 +71,5 @@ public sealed class DeploySqlTests
         {
             Support.TestDatabase.Drop(database);
         }
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Contingency.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Contingency.sln not found above the test's output directory.");
     }
 }

@@ -14,7 +14,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
-using YamlDotNet.Serialization;
 
 /// <summary>
 /// <c>/metrics</c>: who may read it, on which port, and that what it serves is Prometheus text a
@@ -216,21 +215,10 @@ public sealed partial class MetricsEndpointTests
         }
     }
 
-    private static readonly string Root = FindRoot();
+    private static readonly string Root = RepositoryFiles.Root;
     private static readonly string Observability = Path.Combine(Root, "deploy", "observability");
 
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Contingency.sln"))) return dir.FullName;
-        throw new InvalidOperationException("The repository root (Contingency.sln) is not above the test's folder.");
-    }
-
-    private static JsonElement Yaml(string path)
-    {
-        var value = new DeserializerBuilder().Build().Deserialize<object>(File.ReadAllText(path));
-        return JsonDocument.Parse(new SerializerBuilder().JsonCompatible().Build().Serialize(value!)).RootElement;
-    }
+    private static JsonElement Yaml(string path) => RepositoryFiles.Yaml(path);
 
     /// <summary>Every PromQL expression of the alerting rules and of the dashboard's panels, with where it is.</summary>
     private static IEnumerable<(string Where, string Expr)> Queries()

@@ -125,6 +125,8 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         b.Property(r => r.Key).HasMaxLength(300);
         b.Property(r => r.RequestHash).HasMaxLength(64);
         b.Property(r => r.ResourceId).HasMaxLength(40);
+        // The expiry job's range: records older than the window, oldest first.
+        b.HasIndex(r => r.CreatedAt);
     }
 }
 

@@ -416,6 +416,8 @@ namespace Contingency.Migrations.Postgres.Migrations
 
                     b.HasKey("Key");
 
+                    b.HasIndex("CreatedAt");
+
                     b.ToTable("IdempotencyRecords");
                 });
 

@@ -429,6 +429,8 @@ namespace Contingency.Migrations.SqlServer.Migrations
 
                     b.HasKey("Key");
 
+                    b.HasIndex("CreatedAt");
+
                     b.ToTable("IdempotencyRecords");
                 });
 

@@ -408,6 +408,8 @@ namespace Contingency.Migrations.Sqlite.Migrations
 
                     b.HasKey("Key");
 
+                    b.HasIndex("CreatedAt");
+
                     b.ToTable("IdempotencyRecords");
                 });
 

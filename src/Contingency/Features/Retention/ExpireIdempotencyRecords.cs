@@ -1,0 +1,37 @@
+namespace Contingency.Features.Retention;
+
+using Contingency.Data;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+/// <summary>Removes the idempotency records older than the window (they no longer answer anything); answers how many.</summary>
+public sealed record ExpireIdempotencyRecords : ICommand<int>;
+
+/// <summary>
+/// In batches of <see cref="BatchSize"/>, each one statement and its own transaction, so the
+/// database's write lock is held for one batch at a time and bookings go on between batches.
+/// Idempotent: a second run, or a run after a crash, finds only what is left.
+/// </summary>
+public sealed partial class ExpireIdempotencyRecordsHandler(ContingencyDb db, TimeProvider clock, RetentionPolicy policy,
+    ILogger<ExpireIdempotencyRecordsHandler> log) : ICommandHandler<ExpireIdempotencyRecords, int>
+{
+    public const int BatchSize = 1_000;
+
+    public async ValueTask<int> Handle(ExpireIdempotencyRecords cmd, CancellationToken ct)
+    {
+        var cutoff = clock.GetUtcNow() - policy.IdempotencyWindow;
+        var total = 0;
+        int deleted;
+        do
+        {
+            deleted = await db.IdempotencyRecords.Where(r => r.CreatedAt <= cutoff).OrderBy(r => r.Key).Take(BatchSize).ExecuteDeleteAsync(ct);
+            total += deleted;
+        }
+        while (deleted == BatchSize);
+        Expired(log, total, policy.IdempotencyHours);
+        return total;
+    }
+
+    [LoggerMessage(LogLevel.Information, "Idempotency records expired: {Count} older than {Hours} h removed")]
+    private static partial void Expired(ILogger logger, int count, int hours);
+}

@@ -1035,3 +1035,64 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130121800_Retention'
+)
+BEGIN
+    ALTER TABLE [Programs] ADD [ClosedAt] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130121800_Retention'
+)
+BEGIN
+    ALTER TABLE [Programs] ADD [MemberDataHashedAt] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130121800_Retention'
+)
+BEGIN
+    ALTER TABLE [Programs] ADD [MemberSalt] varbinary(32) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130121800_Retention'
+)
+BEGIN
+    ALTER TABLE [Appointments] ADD [MemberDataHashedAt] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130121800_Retention'
+)
+BEGIN
+    CREATE TABLE [RetentionRuns] (
+        [Job] nvarchar(100) NOT NULL,
+        [StartedAt] datetimeoffset NOT NULL,
+        [FinishedAt] datetimeoffset NOT NULL,
+        [Outcome] nvarchar(16) NOT NULL,
+        [Affected] int NOT NULL,
+        [Detail] nvarchar(500) NOT NULL,
+        CONSTRAINT [PK_RetentionRuns] PRIMARY KEY ([Job])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130121800_Retention'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130121800_Retention', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

@@ -19,6 +19,9 @@ internal sealed class CareProgramConfiguration : IEntityTypeConfiguration<CarePr
         b.Property(p => p.SigningBonus).HasPrecision(18, 2);
         b.Property(p => p.PaymentWeekday).HasConversion<string>().HasMaxLength(9);
         b.Property(p => p.Weeks).IsConcurrencyToken();
+        // Closing and extending both change the row: whichever saves second finds it changed.
+        b.Property(p => p.ClosedAt).IsConcurrencyToken();
+        b.Property(p => p.MemberSalt).HasMaxLength(CareProgram.MemberSaltLength);
         b.Ignore(p => p.EndsOn);
         b.Ignore(p => p.Zone);
     }
@@ -127,6 +130,17 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         b.Property(r => r.ResourceId).HasMaxLength(40);
         // The expiry job's range: records older than the window, oldest first.
         b.HasIndex(r => r.CreatedAt);
+    }
+}
+
+internal sealed class RetentionRunConfiguration : IEntityTypeConfiguration<RetentionRun>
+{
+    public void Configure(EntityTypeBuilder<RetentionRun> b)
+    {
+        b.HasKey(r => r.Job);
+        b.Property(r => r.Job).HasMaxLength(100);
+        b.Property(r => r.Outcome).HasMaxLength(16);
+        b.Property(r => r.Detail).HasMaxLength(RetentionRun.MaxDetailLength);
     }
 }
 

@@ -61,6 +61,7 @@ public static class Withdrawal
     {
         var program = await db.Programs.FindAsync([commitment.ProgramId], ct)
             ?? throw new NotFoundException("program", commitment.ProgramId);
+        program.RequireOpen();
         var now = clock.GetUtcNow();
         var calendar = program.Calendar();
 

@@ -29,6 +29,8 @@ public sealed partial class RunPaymentsHandler(
     {
         var program = await db.Programs.AsNoTracking().FirstOrDefaultAsync(p => p.Id == cmd.ProgramId, ct)
             ?? throw new NotFoundException("program", cmd.ProgramId);
+        // A closed program owes nothing (it closed once every payment was released) and arms nothing.
+        program.RequireOpen();
         // One span per run, whoever asked for it (a trigger, a person): the program, the batch and what it released.
         using var span = Instrumentation.Source.StartActivity("payment run");
         span?.SetTag(Instrumentation.ProgramId, program.Id);

@@ -1,11 +1,15 @@
 namespace Contingency.Features.Retention;
 
 using Contingency.Data;
+using Contingency.Data.Entities;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 
 /// <summary>Removes the idempotency records older than the window (they no longer answer anything); answers how many.</summary>
-public sealed record ExpireIdempotencyRecords : ICommand<int>;
+public sealed record ExpireIdempotencyRecords : ICommand<int>
+{
+    public const string Job = "expire-idempotency-records";
+}
 
 /// <summary>
 /// In batches of <see cref="BatchSize"/>, each one statement and its own transaction, so the
@@ -19,16 +23,28 @@ public sealed partial class ExpireIdempotencyRecordsHandler(ContingencyDb db, Ti
 
     public async ValueTask<int> Handle(ExpireIdempotencyRecords cmd, CancellationToken ct)
     {
-        var cutoff = clock.GetUtcNow() - policy.IdempotencyWindow;
+        var started = clock.GetUtcNow();
+        var cutoff = started - policy.IdempotencyWindow;
         var total = 0;
-        int deleted;
-        do
+        try
         {
-            deleted = await db.IdempotencyRecords.Where(r => r.CreatedAt <= cutoff).OrderBy(r => r.Key).Take(BatchSize).ExecuteDeleteAsync(ct);
-            total += deleted;
+            int deleted;
+            do
+            {
+                deleted = await db.IdempotencyRecords.Where(r => r.CreatedAt <= cutoff).OrderBy(r => r.Key).Take(BatchSize).ExecuteDeleteAsync(ct);
+                total += deleted;
+            }
+            while (deleted == BatchSize);
         }
-        while (deleted == BatchSize);
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            await RetentionRunLog.RecordAsync(db, ExpireIdempotencyRecords.Job, started, clock.GetUtcNow(), RetentionRun.Failed, total,
+                $"{RetentionRunLog.Failure(e)} after removing {total} records", log);
+            throw;
+        }
         Expired(log, total, policy.IdempotencyHours);
+        await RetentionRunLog.RecordAsync(db, ExpireIdempotencyRecords.Job, started, clock.GetUtcNow(), RetentionRun.Completed, total,
+            $"{total} idempotency records older than {policy.IdempotencyHours} h removed", log);
         return total;
     }
 

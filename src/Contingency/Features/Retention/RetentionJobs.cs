@@ -7,22 +7,47 @@ using Quartz;
 [DisallowConcurrentExecution]
 public sealed class ExpireIdempotencyRecordsJob(ISender sender) : IJob
 {
-    public static readonly JobKey Key = new("expire-idempotency-records", RetentionJobs.Group);
-
     public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
         await sender.Send(new ExpireIdempotencyRecords(), cancellationToken);
 }
 
+/// <summary>Sends <see cref="HashMemberData"/>, and nothing else; one node of a cluster runs it at a time.</summary>
+[DisallowConcurrentExecution]
+public sealed class HashMemberDataJob(ISender sender) : IJob
+{
+    public async ValueTask Execute(IJobExecutionContext context, CancellationToken cancellationToken = default) =>
+        await sender.Send(new HashMemberData(), cancellationToken);
+}
+
+/// <summary>The retention jobs, each durable with its one cron trigger in the persistent store (written again by every node at start).</summary>
 public static class RetentionJobs
 {
     public const string Group = "retention";
 
-    /// <summary>Every 15 minutes, each a durable job with its trigger in the persistent store (written again by every node at start).</summary>
+    /// <summary>Each job's name and its schedule, in words and as a cron expression (UTC).</summary>
+    public static readonly IReadOnlyList<(string Name, string Schedule, string Cron)> All =
+    [
+        (ExpireIdempotencyRecords.Job, "every 15 minutes", "0 0/15 * * * ?"),
+        (HashMemberData.Job, "daily at 02:30 UTC", "0 30 2 * * ?"),
+    ];
+
+    public static JobKey KeyOf(string name) => new(name, Group);
+
     public static void AddRetentionJobs(this IQuartzBuilder q)
     {
-        q.AddJob<ExpireIdempotencyRecordsJob>(j => j.WithIdentity(ExpireIdempotencyRecordsJob.Key).StoreDurably().RequestRecovery());
-        q.AddTrigger(t => t.ForJob(ExpireIdempotencyRecordsJob.Key)
-            .WithIdentity("expire-idempotency-records.every-15-minutes", Group)
-            .WithCronSchedule("0 0/15 * * * ?", c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+        Add<ExpireIdempotencyRecordsJob>(q, All[0]);
+        Add<HashMemberDataJob>(q, All[1]);
+    }
+
+    /// <summary>
+    /// A moment missed while every node was down fires once at start (FireAndProceed), never a burst:
+    /// each run does all that is due, so one is enough.
+    /// </summary>
+    private static void Add<TJob>(IQuartzBuilder q, (string Name, string Schedule, string Cron) job) where TJob : IJob
+    {
+        q.AddJob<TJob>(j => j.WithIdentity(KeyOf(job.Name)).StoreDurably().RequestRecovery());
+        q.AddTrigger(t => t.ForJob(KeyOf(job.Name))
+            .WithIdentity($"{job.Name}.schedule", Group)
+            .WithCronSchedule(job.Cron, c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
     }
 }

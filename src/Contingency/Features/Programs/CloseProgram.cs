@@ -1,0 +1,73 @@
+namespace Contingency.Features.Programs;
+
+using System.Security.Cryptography;
+using Contingency.Data;
+using Contingency.Data.Entities;
+using Contingency.Features.Payments;
+using Contingency.Infrastructure;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+/// <summary><c>force</c>: close even with past appointments that have no outcome, which become <c>unresolved</c>.</summary>
+public sealed record CloseProgramBody(bool? Force);
+
+public sealed record CloseProgram(string ProgramId, bool Force) : ICommand<ProgramView>;
+
+/// <summary>
+/// Closes a program whose last day has passed: from then on every write to it is refused
+/// (program-closed), and <c>Retention:MemberDataDays</c> later its member references are hashed.
+/// Refused while something is left to do: a payment not yet released (run the payments first), or a
+/// past appointment neither completed nor marked no-show (record its outcome, or close with
+/// <c>force</c>, which marks it <c>unresolved</c>). The program's row is taken first, so a write to
+/// the program that is under way either commits before the close reads or waits and is refused.
+/// </summary>
+public sealed partial class CloseProgramHandler(ContingencyDb db, TimeProvider clock, PaymentTriggers triggers, ILogger<CloseProgramHandler> log)
+    : ICommandHandler<CloseProgram, ProgramView>
+{
+    public async ValueTask<ProgramView> Handle(CloseProgram cmd, CancellationToken ct)
+    {
+        var (program, unresolved) = await db.WriteAsync(async () =>
+        {
+            await db.Programs.Where(p => p.Id == cmd.ProgramId).ExecuteUpdateAsync(u => u.SetProperty(p => p.Weeks, p => p.Weeks), ct);
+            var program = await db.Programs.FindAsync([cmd.ProgramId], ct) ?? throw new NotFoundException("program", cmd.ProgramId);
+            var now = clock.GetUtcNow();
+            program.RequireClosable(now);
+
+            var outstanding = await db.Payments.AsNoTracking()
+                .Where(p => p.ProgramId == program.Id && p.Status == Payment.Scheduled)
+                .OrderBy(p => p.DueAt).ThenBy(p => p.Id)
+                .Select(p => new { p.Id, p.DueAt })
+                .ToListAsync(ct);
+            if (outstanding.Count > 0)
+                throw new ConflictException(ErrorCodes.PaymentsOutstanding,
+                    $"{outstanding.Count} payments of program '{program.Id}' are not released yet (the first due at " +
+                    $"{outstanding[0].DueAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}); close the program once they are.")
+                {
+                    Details = new Dictionary<string, object?> { ["paymentIds"] = outstanding.Select(p => p.Id).ToList() },
+                };
+
+            var open = await db.Appointments
+                .Where(a => a.ProgramId == program.Id && a.Status == Appointment.Booked && a.Start < now)
+                .OrderBy(a => a.Start).ThenBy(a => a.Id)
+                .ToListAsync(ct);
+            if (open.Count > 0 && !cmd.Force)
+                throw new ConflictException(ErrorCodes.OpenAppointments,
+                    $"{open.Count} past appointments of program '{program.Id}' were neither completed nor marked no-show: record their " +
+                    "outcome, or close with force to mark them unresolved.")
+                {
+                    Details = new Dictionary<string, object?> { ["appointmentIds"] = open.Select(a => a.Id).ToList() },
+                };
+            foreach (var appointment in open) appointment.MarkUnresolved(now);
+            program.Close(now, RandomNumberGenerator.GetBytes(CareProgram.MemberSaltLength));
+            await db.SaveChangesAsync(ct);
+            return (program, open.Count);
+        }, ct);
+        Closed(log, program.Id, unresolved);
+        // Nothing is left to pay (checked above), so the program's payment run goes; one left behind is refused when it fires.
+        await triggers.RetireAsync(program.Id, CancellationToken.None);
+        return ProgramView.From(program);
+    }
+
+    [LoggerMessage(LogLevel.Information, "Program {ProgramId} closed; {Unresolved} appointments marked unresolved")]
+    private static partial void Closed(ILogger logger, string programId, int unresolved);
+}

@@ -1,0 +1,114 @@
+namespace Contingency.Features.Retention;
+
+using System.Buffers.Text;
+using System.Security.Cryptography;
+using System.Text;
+using Contingency.Data;
+using Contingency.Data.Entities;
+using Contingency.Infrastructure;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+
+/// <summary>Replaces the member references of programs closed more than Retention:MemberDataDays ago; answers how many.</summary>
+public sealed record HashMemberData : ICommand<int>
+{
+    public const string Job = "hash-member-data";
+}
+
+/// <summary>
+/// For each program closed longer ago than the policy keeps member data, in batches of
+/// <see cref="BatchSize"/> appointments, each its own transaction: every member reference becomes
+/// <c>h:</c> + the HMAC-SHA256 of the reference under the program's secret salt (so one member's
+/// appointments still share a value and distinct members can be counted), a cancellation's free-text
+/// reason is cleared, and the appointment says when. The audit trail gets an entry per appointment
+/// (<c>memberRef changed</c>, never a value) under this command's name. When none is left, the
+/// program's salt is erased in the same transaction that finds none, so the hashes cannot be tested
+/// against guesses any more. A crash loses the batch in flight only (it rolls back whole, never a
+/// half-hashed row); the next run starts again from the appointments not yet marked. A second run at
+/// the same time would compute the same value for the same row: nothing is ever hashed twice.
+/// </summary>
+public sealed partial class HashMemberDataHandler(ContingencyDb db, TimeProvider clock, RetentionPolicy policy,
+    ILogger<HashMemberDataHandler> log) : ICommandHandler<HashMemberData, int>
+{
+    public const int BatchSize = 1_000;
+    public const string Prefix = "h:";
+
+    public async ValueTask<int> Handle(HashMemberData cmd, CancellationToken ct)
+    {
+        var started = clock.GetUtcNow();
+        if (policy.MemberDataDays == 0)
+        {
+            await RetentionRunLog.RecordAsync(db, HashMemberData.Job, started, started, RetentionRun.Off, 0,
+                "Retention:MemberDataDays is 0: member data is kept", log);
+            return 0;
+        }
+
+        var cutoff = started - TimeSpan.FromDays(policy.MemberDataDays);
+        var total = 0;
+        var programs = new List<string>();
+        try
+        {
+            var due = await db.Programs.AsNoTracking()
+                .Where(p => p.ClosedAt != null && p.ClosedAt <= cutoff && p.MemberDataHashedAt == null)
+                .OrderBy(p => p.Id).Select(p => p.Id).ToListAsync(ct);
+            foreach (var programId in due)
+            {
+                var hashed = await HashProgramAsync(programId, ct);
+                total += hashed;
+                programs.Add(programId);
+                Hashed(log, programId, hashed);
+            }
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            await RetentionRunLog.RecordAsync(db, HashMemberData.Job, started, clock.GetUtcNow(), RetentionRun.Failed, total,
+                $"{RetentionRunLog.Failure(e)} after {total} appointments; programs done: {Listed(programs)}", log);
+            throw;
+        }
+        await RetentionRunLog.RecordAsync(db, HashMemberData.Job, started, clock.GetUtcNow(), RetentionRun.Completed, total,
+            $"{total} appointments' member references hashed; programs: {Listed(programs)}", log);
+        return total;
+    }
+
+    private async Task<int> HashProgramAsync(string programId, CancellationToken ct)
+    {
+        var total = 0;
+        var after = "";
+        while (true)
+        {
+            var (count, last) = await db.WriteAsync(async () =>
+            {
+                var program = await db.Programs.FindAsync([programId], ct) ?? throw new NotFoundException("program", programId);
+                if (program.MemberDataHashedAt is not null) return (0, (string?)null);
+                var now = clock.GetUtcNow();
+                var batch = await db.Appointments
+                    .Where(a => a.ProgramId == programId && a.MemberDataHashedAt == null && string.Compare(a.Id, after) > 0)
+                    .OrderBy(a => a.Id).Take(BatchSize).ToListAsync(ct);
+                // Every appointment up to `after` was hashed by a batch that committed, and a closed program gains none.
+                if (batch.Count == 0)
+                {
+                    program.MemberDataHashed(now);
+                    await db.SaveChangesAsync(ct);
+                    return (0, null);
+                }
+                var salt = program.MemberSalt ?? throw new InvalidOperationException($"Program {programId} has no salt left to hash with.");
+                foreach (var appointment in batch) appointment.ReplaceMemberData(Hash(salt, appointment.MemberRef), now);
+                await db.SaveChangesAsync(ct);
+                return (batch.Count, batch[^1].Id);
+            }, ct);
+            db.ChangeTracker.Clear();
+            if (last is null) return total;
+            total += count;
+            after = last;
+        }
+    }
+
+    /// <summary>The reference's one-way hash under the program's salt: the same member, the same value, in this program only.</summary>
+    public static string Hash(byte[] salt, string memberRef) =>
+        Prefix + Base64Url.EncodeToString(HMACSHA256.HashData(salt, Encoding.UTF8.GetBytes(memberRef)));
+
+    private static string Listed(List<string> programs) => programs.Count == 0 ? "none" : string.Join(", ", programs);
+
+    [LoggerMessage(LogLevel.Information, "Member data of program {ProgramId} hashed: {Appointments} appointments")]
+    private static partial void Hashed(ILogger logger, string programId, int appointments);
+}

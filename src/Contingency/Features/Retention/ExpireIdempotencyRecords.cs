@@ -12,15 +12,13 @@ public sealed record ExpireIdempotencyRecords : ICommand<int>
 }
 
 /// <summary>
-/// In batches of <see cref="BatchSize"/>, each one statement and its own transaction, so the
+/// In batches of <c>Retention:BatchSize</c> (1,000), each one statement and its own transaction, so the
 /// database's write lock is held for one batch at a time and bookings go on between batches.
 /// Idempotent: a second run, or a run after a crash, finds only what is left.
 /// </summary>
 public sealed partial class ExpireIdempotencyRecordsHandler(ContingencyDb db, TimeProvider clock, RetentionPolicy policy,
     ILogger<ExpireIdempotencyRecordsHandler> log) : ICommandHandler<ExpireIdempotencyRecords, int>
 {
-    public const int BatchSize = 1_000;
-
     public async ValueTask<int> Handle(ExpireIdempotencyRecords cmd, CancellationToken ct)
     {
         var started = clock.GetUtcNow();
@@ -31,10 +29,10 @@ public sealed partial class ExpireIdempotencyRecordsHandler(ContingencyDb db, Ti
             int deleted;
             do
             {
-                deleted = await db.IdempotencyRecords.Where(r => r.CreatedAt <= cutoff).OrderBy(r => r.Key).Take(BatchSize).ExecuteDeleteAsync(ct);
+                deleted = await db.IdempotencyRecords.Where(r => r.CreatedAt <= cutoff).OrderBy(r => r.Key).Take(policy.BatchSize).ExecuteDeleteAsync(ct);
                 total += deleted;
             }
-            while (deleted == BatchSize);
+            while (deleted == policy.BatchSize);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

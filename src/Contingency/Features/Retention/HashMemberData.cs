@@ -17,7 +17,7 @@ public sealed record HashMemberData : ICommand<int>
 
 /// <summary>
 /// For each program closed longer ago than the policy keeps member data, in batches of
-/// <see cref="BatchSize"/> appointments, each its own transaction: every member reference becomes
+/// <c>Retention:BatchSize</c> (1,000) appointments, each its own transaction: every member reference becomes
 /// <c>h:</c> + the HMAC-SHA256 of the reference under the program's secret salt (so one member's
 /// appointments still share a value and distinct members can be counted), a cancellation's free-text
 /// reason is cleared, and the appointment says when. The audit trail gets an entry per appointment
@@ -30,7 +30,6 @@ public sealed record HashMemberData : ICommand<int>
 public sealed partial class HashMemberDataHandler(ContingencyDb db, TimeProvider clock, RetentionPolicy policy,
     ILogger<HashMemberDataHandler> log) : ICommandHandler<HashMemberData, int>
 {
-    public const int BatchSize = 1_000;
     public const string Prefix = "h:";
 
     public async ValueTask<int> Handle(HashMemberData cmd, CancellationToken ct)
@@ -53,8 +52,12 @@ public sealed partial class HashMemberDataHandler(ContingencyDb db, TimeProvider
                 .OrderBy(p => p.Id).Select(p => p.Id).ToListAsync(ct);
             foreach (var programId in due)
             {
-                var hashed = await HashProgramAsync(programId, ct);
-                total += hashed;
+                var hashed = 0;
+                var after = "";
+                while (await HashBatchAsync(programId, after, ct) is ({ } last, var count))
+                {
+                    (after, hashed, total) = (last, hashed + count, total + count);
+                }
                 programs.Add(programId);
                 Hashed(log, programId, hashed);
             }
@@ -70,36 +73,38 @@ public sealed partial class HashMemberDataHandler(ContingencyDb db, TimeProvider
         return total;
     }
 
-    private async Task<int> HashProgramAsync(string programId, CancellationToken ct)
+    /// <summary>
+    /// One batch of the program's appointments after <paramref name="after"/> (by id) in one transaction:
+    /// answers the last one hashed and how many, or no id once none is left and the salt is erased.
+    /// </summary>
+    private async Task<(string? Last, int Count)> HashBatchAsync(string programId, string after, CancellationToken ct)
     {
-        var total = 0;
-        var after = "";
-        while (true)
+        try
         {
-            var (count, last) = await db.WriteAsync(async () =>
+            return await db.WriteAsync(async () =>
             {
                 var program = await db.Programs.FindAsync([programId], ct) ?? throw new NotFoundException("program", programId);
-                if (program.MemberDataHashedAt is not null) return (0, (string?)null);
+                if (program.MemberDataHashedAt is not null) return ((string?)null, 0);
                 var now = clock.GetUtcNow();
+                // Every appointment up to `after` was hashed by a batch that committed, and a closed program gains none.
                 var batch = await db.Appointments
                     .Where(a => a.ProgramId == programId && a.MemberDataHashedAt == null && string.Compare(a.Id, after) > 0)
-                    .OrderBy(a => a.Id).Take(BatchSize).ToListAsync(ct);
-                // Every appointment up to `after` was hashed by a batch that committed, and a closed program gains none.
+                    .OrderBy(a => a.Id).Take(policy.BatchSize).ToListAsync(ct);
                 if (batch.Count == 0)
                 {
                     program.MemberDataHashed(now);
                     await db.SaveChangesAsync(ct);
-                    return (0, null);
+                    return (null, 0);
                 }
                 var salt = program.MemberSalt ?? throw new InvalidOperationException($"Program {programId} has no salt left to hash with.");
                 foreach (var appointment in batch) appointment.ReplaceMemberData(Hash(salt, appointment.MemberRef), now);
                 await db.SaveChangesAsync(ct);
-                return (batch.Count, batch[^1].Id);
+                return (batch[^1].Id, batch.Count);
             }, ct);
+        }
+        finally
+        {
             db.ChangeTracker.Clear();
-            if (last is null) return total;
-            total += count;
-            after = last;
         }
     }
 

@@ -6,9 +6,12 @@ namespace Contingency.Features.Retention;
 /// references are replaced by a one-way hash <see cref="MemberDataDays"/> after it closed (0: never).
 /// Payments, batches, remittance files and the audit trail are financial records: never purged.
 /// </summary>
-public sealed record RetentionPolicy(int IdempotencyHours, int MemberDataDays)
+public sealed record RetentionPolicy(int IdempotencyHours, int MemberDataDays, int BatchSize = RetentionPolicy.DefaultBatchSize)
 {
     public const int DefaultIdempotencyHours = 24;
+
+    /// <summary>Rows a retention job removes or changes per transaction: small enough that bookings never wait long for the write lock.</summary>
+    public const int DefaultBatchSize = 1_000;
 
     /// <summary>Seven years.</summary>
     public const int DefaultMemberDataDays = 2555;
@@ -17,7 +20,8 @@ public sealed record RetentionPolicy(int IdempotencyHours, int MemberDataDays)
 
     public static RetentionPolicy From(IConfiguration config) => new(
         config.GetValue("Retention:IdempotencyHours", DefaultIdempotencyHours),
-        config.GetValue("Retention:MemberDataDays", DefaultMemberDataDays));
+        config.GetValue("Retention:MemberDataDays", DefaultMemberDataDays),
+        config.GetValue("Retention:BatchSize", DefaultBatchSize));
 
     /// <summary>Why the retention settings cannot be used, in one line; null when they can.</summary>
     public static string? ConfigurationProblem(IConfiguration config)
@@ -26,6 +30,8 @@ public sealed record RetentionPolicy(int IdempotencyHours, int MemberDataDays)
             return "Retention:IdempotencyHours must be a whole number of hours from 1 to 8784.";
         if (config["Retention:MemberDataDays"] is { Length: > 0 } days && (!int.TryParse(days, out var d) || d is < 0 or > 36500))
             return "Retention:MemberDataDays must be a whole number of days from 0 (never) to 36500.";
+        if (config["Retention:BatchSize"] is { Length: > 0 } size && (!int.TryParse(size, out var s) || s is < 1 or > 10_000))
+            return "Retention:BatchSize must be a whole number of rows from 1 to 10000.";
         return null;
     }
 }

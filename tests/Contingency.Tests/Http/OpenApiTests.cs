@@ -272,7 +272,7 @@ public sealed class OpenApiTests(ContingencyApp app) : IClassFixture<Contingency
     }
 
     [Theory]
-    [InlineData("AppointmentView", "status", "booked,completed,no-show,cancelled,displaced")]
+    [InlineData("AppointmentView", "status", "booked,completed,no-show,cancelled,displaced,unresolved")]
     [InlineData("AppointmentView", "kind", "intake,follow-up")]
     [InlineData("BookBody", "kind", "intake,follow-up")]
     [InlineData("BookBody", "modality", "video,in-person,phone")]

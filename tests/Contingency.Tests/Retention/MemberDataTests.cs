@@ -111,6 +111,11 @@ public sealed class MemberDataTests
         var found = (await api.Get("/api/appointments?memberRef=M-A1")).Expect(HttpStatusCode.OK).GetProperty("items").EnumerateArray().Select(x => x.Id());
         Assert.Equal(new[] { p.OpenAppointment }, found);
 
+        // FHIR gives the hash under a system of its own: it is no member id of the plan's.
+        var fhirMember = (await api.Get($"/fhir/Appointment/{hashed[0].Id}")).Expect(HttpStatusCode.OK).GetProperty("participant")
+            .EnumerateArray().Select(x => x.GetProperty("actor")).Single(x => x.TryGetProperty("identifier", out _)).GetProperty("identifier");
+        Assert.Equal(("urn:contingency:hashed-member", hashed[0].MemberRef), (fhirMember.Str("system"), fhirMember.Str("value")));
+
         // The audit trail says so, per appointment and for the program, by the system, with no value.
         foreach (var id in p.PlainRefs.Keys)
         {

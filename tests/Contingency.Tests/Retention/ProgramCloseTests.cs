@@ -75,6 +75,9 @@ public sealed class ProgramCloseTests
             Assert.Equal("unresolved", appointment.Str("status"));
         }
         Assert.Equal("completed", (await p.Api.Get($"/api/appointments/{p.Completed}")).Expect(HttpStatusCode.OK).Str("status"));
+        // FHIR has no such status: the appointment stays as it was left, booked, and says why.
+        var fhir = (await p.Api.Get($"/fhir/Appointment/{p.Open[0]}")).Expect(HttpStatusCode.OK);
+        Assert.Equal(("booked", true), (fhir.Str("status"), fhir.Str("comment").Contains("Unresolved", StringComparison.Ordinal)));
         var listed = (await p.Api.Get($"/api/appointments?programId={p.ProgramId}&status=unresolved")).Expect(HttpStatusCode.OK);
         Assert.Equal(p.Open.Order(), listed.GetProperty("items").EnumerateArray().Select(a => a.Id()).Order());
 

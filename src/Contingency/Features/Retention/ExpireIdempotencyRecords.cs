@@ -13,7 +13,8 @@ public sealed record ExpireIdempotencyRecords : ICommand<int>
 
 /// <summary>
 /// In batches of <c>Retention:BatchSize</c> (1,000), each one statement and its own transaction, so the
-/// database's write lock is held for one batch at a time and bookings go on between batches.
+/// database's write lock is held for one batch at a time and bookings go on between batches. Oldest
+/// first, along the index on CreatedAt, so a batch reads the rows it removes and no others.
 /// Idempotent: a second run, or a run after a crash, finds only what is left.
 /// </summary>
 public sealed partial class ExpireIdempotencyRecordsHandler(ContingencyDb db, TimeProvider clock, RetentionPolicy policy,
@@ -29,7 +30,7 @@ public sealed partial class ExpireIdempotencyRecordsHandler(ContingencyDb db, Ti
             int deleted;
             do
             {
-                deleted = await db.IdempotencyRecords.Where(r => r.CreatedAt <= cutoff).OrderBy(r => r.Key).Take(policy.BatchSize).ExecuteDeleteAsync(ct);
+                deleted = await db.IdempotencyRecords.Where(r => r.CreatedAt <= cutoff).OrderBy(r => r.CreatedAt).Take(policy.BatchSize).ExecuteDeleteAsync(ct);
                 total += deleted;
             }
             while (deleted == policy.BatchSize);

@@ -115,6 +115,8 @@ internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appoin
         b.Property(a => a.Status).IsConcurrencyToken();
         // Two rebookings of one displaced appointment: the second to save finds it rebooked and fails.
         b.Property(a => a.RebookedAsId).IsConcurrencyToken();
+        // Two hashing runs at once: the second to save finds the row hashed already and reads it again.
+        b.Property(a => a.MemberDataHashedAt).IsConcurrencyToken();
         // The displaced worklist: a program's displaced appointments not yet rebooked.
         b.HasIndex(a => new { a.ProgramId, a.Status, a.RebookedAsId });
     }

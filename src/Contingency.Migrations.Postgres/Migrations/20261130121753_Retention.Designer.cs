@@ -71,6 +71,7 @@ namespace Contingency.Migrations.Postgres.Migrations
                         .HasColumnType("date");
 
                     b.Property<DateTimeOffset?>("MemberDataHashedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("timestamp with time zone");
 
                     b.Property<string>("MemberRef")

@@ -70,6 +70,7 @@ namespace Contingency.Migrations.SqlServer.Migrations
                         .HasColumnType("date");
 
                     b.Property<DateTimeOffset?>("MemberDataHashedAt")
+                        .IsConcurrencyToken()
                         .HasColumnType("datetimeoffset");
 
                     b.Property<string>("MemberRef")

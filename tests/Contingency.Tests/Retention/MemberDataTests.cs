@@ -34,14 +34,15 @@ public sealed class MemberDataTests
                      ("2027-03-02T09:00:00-08:00", "M-A1"), ("2027-03-09T09:00:00-08:00", "M-A1"), ("2027-03-02T10:00:00-08:00", "M-A2"),
                      ("2027-03-03T09:00:00-08:00", "M-A3"), ("2027-03-04T09:00:00-08:00", "M-A2"),
                  })
-            plain[(await api.Book(Api.BookingBody(provider, start, memberRef: member))).Id()] = member;
+            plain[(await api.Post("/api/appointments", Api.BookingBody(provider, start, memberRef: member), $"key-{start}")).Expect(HttpStatusCode.Created).Id()] = member;
         var cancelled = plain.Keys.Last();
         (await api.Post($"/api/appointments/{cancelled}/cancel", new { reason = "M-A2 moved to Oregon", initiatedBy = "member" })).Expect(HttpStatusCode.OK);
 
         var b = (await api.CreateProgram(Api.ProgramBody(startsOn: "2027-05-03"))).Id();
         var other = (await api.Enroll()).Id();
         await api.Commit(b, Api.CommitmentBody(other, startsOn: "2027-05-03"));
-        var open = (await api.Book(Api.BookingBody(other, "2027-05-04T09:00:00-07:00", memberRef: "M-A1"))).Id();
+        var open = (await api.Post("/api/appointments", Api.BookingBody(other, "2027-05-04T09:00:00-07:00", memberRef: "M-A1"), "key-b"))
+            .Expect(HttpStatusCode.Created).Id();
 
         app.Clock.SetUtcNow(DayAfter);
         (await api.Post($"/api/programs/{a}/payment-runs", null)).Expect(HttpStatusCode.OK);
@@ -77,6 +78,7 @@ public sealed class MemberDataTests
         Assert.Equal(32, salt.Length);
         var distinctBefore = (await AppointmentsOf(app, p.A)).Select(x => x.MemberRef).Distinct().Count();
         Assert.Equal(3, distinctBefore);
+        Assert.Equal(6, await Read(app, db => db.IdempotencyRecords.CountAsync()));
 
         // Within the window nothing changes.
         app.Clock.Advance(TimeSpan.FromDays(29));
@@ -103,6 +105,10 @@ public sealed class MemberDataTests
         var program = await Read(app, db => db.Programs.AsNoTracking().SingleAsync(x => x.Id == p.A));
         Assert.Null(program.MemberSalt);
         Assert.NotNull(program.MemberDataHashedAt);
+
+        // The stored booking answers that quoted the references went with them (no expiry job ran here); B's stays.
+        var stored = await Read(app, db => db.IdempotencyRecords.AsNoTracking().Select(r => new { r.ResourceId, r.Response }).ToListAsync());
+        Assert.Equal(new[] { p.OpenAppointment }, stored.Select(r => r.ResourceId));
 
         // The open program keeps its member's reference, and a search by it finds only that appointment.
         var open = Assert.Single(await AppointmentsOf(app, p.B));

@@ -59,16 +59,19 @@ public sealed class ProgramCloseTests
         // Every advance fell due while no run released it (the scheduler is off here).
         var outstanding = (await p.Api.Post($"/api/programs/{p.ProgramId}/close", null)).ExpectProblem(HttpStatusCode.Conflict, "payments-outstanding");
         Assert.Equal(9, outstanding.GetProperty("paymentIds").GetArrayLength()); // the signing bonus and eight weekly advances
+        Assert.Equal(9, outstanding.Int("count"));
         Assert.True((await p.Api.Post($"/api/programs/{p.ProgramId}/payment-runs", null)).Expect(HttpStatusCode.OK).Int("released") == 9);
 
         // No body, or force false: refused with the two past appointments that have no outcome, oldest first.
         var refused = (await p.Api.Post($"/api/programs/{p.ProgramId}/close", null)).ExpectProblem(HttpStatusCode.Conflict, "open-appointments");
         Assert.Equal(p.Open, refused.GetProperty("appointmentIds").EnumerateArray().Select(e => e.GetString()!));
+        Assert.Equal(2, refused.Int("count"));
         (await p.Api.Post($"/api/programs/{p.ProgramId}/close", new { force = false })).ExpectProblem(HttpStatusCode.Conflict, "open-appointments");
         Assert.Equal("booked", (await p.Api.Get($"/api/appointments/{p.Open[0]}")).Expect(HttpStatusCode.OK).Str("status"));
 
         var closed = (await p.Api.Post($"/api/programs/{p.ProgramId}/close", new { force = true })).Expect(HttpStatusCode.OK);
-        Assert.Equal(DayAfter, closed.GetProperty("closedAt").GetDateTimeOffset());
+        // In the program's zone, as every instant of a program.
+        Assert.Equal("2027-04-26T00:00:00-07:00", closed.Str("closedAt"));
         foreach (var id in p.Open)
         {
             var appointment = (await p.Api.Get($"/api/appointments/{id}")).Expect(HttpStatusCode.OK);

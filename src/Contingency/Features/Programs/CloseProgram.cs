@@ -18,12 +18,18 @@ public sealed record CloseProgram(string ProgramId, bool Force) : ICommand<Progr
 /// (program-closed), and <c>Retention:MemberDataDays</c> later its member references are hashed.
 /// Refused while something is left to do: a payment not yet released (run the payments first), or a
 /// past appointment neither completed nor marked no-show (record its outcome, or close with
-/// <c>force</c>, which marks it <c>unresolved</c>). The program's row is taken first, so a write to
-/// the program that is under way either commits before the close reads or waits and is refused.
+/// <c>force</c>, which marks it <c>unresolved</c>). The program's row is taken first, as setting demand
+/// takes it, and the close saves against <c>weeks</c> and <c>closedAt</c>: an extension or a demand
+/// under way either commits first or is refused after. A transition of an appointment racing the
+/// close meets it at the appointment's status (one of them is refused). Bookings and commitments
+/// cannot race it: the program's days are over, so they are refused as in the past.
 /// </summary>
 public sealed partial class CloseProgramHandler(ContingencyDb db, TimeProvider clock, PaymentTriggers triggers, ILogger<CloseProgramHandler> log)
     : ICommandHandler<CloseProgram, ProgramView>
 {
+    /// <summary>The most ids a refusal lists (with the full count beside them): enough to work through, never megabytes.</summary>
+    public const int MaxListed = 1_000;
+
     public async ValueTask<ProgramView> Handle(CloseProgram cmd, CancellationToken ct)
     {
         var (program, unresolved) = await db.WriteAsync(async () =>
@@ -43,7 +49,10 @@ public sealed partial class CloseProgramHandler(ContingencyDb db, TimeProvider c
                     $"{outstanding.Count} payments of program '{program.Id}' are not released yet (the first due at " +
                     $"{outstanding[0].DueAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}); close the program once they are.")
                 {
-                    Details = new Dictionary<string, object?> { ["paymentIds"] = outstanding.Select(p => p.Id).ToList() },
+                    Details = new Dictionary<string, object?>
+                    {
+                        ["paymentIds"] = outstanding.Take(MaxListed).Select(p => p.Id).ToList(), ["count"] = outstanding.Count,
+                    },
                 };
 
             var open = await db.Appointments
@@ -55,7 +64,10 @@ public sealed partial class CloseProgramHandler(ContingencyDb db, TimeProvider c
                     $"{open.Count} past appointments of program '{program.Id}' were neither completed nor marked no-show: record their " +
                     "outcome, or close with force to mark them unresolved.")
                 {
-                    Details = new Dictionary<string, object?> { ["appointmentIds"] = open.Select(a => a.Id).ToList() },
+                    Details = new Dictionary<string, object?>
+                    {
+                        ["appointmentIds"] = open.Take(MaxListed).Select(a => a.Id).ToList(), ["count"] = open.Count,
+                    },
                 };
             foreach (var appointment in open) appointment.MarkUnresolved(now);
             program.Close(now, RandomNumberGenerator.GetBytes(CareProgram.MemberSaltLength));

@@ -7,7 +7,7 @@ using Microsoft.EntityFrameworkCore;
 /// <summary>
 /// For writes that reach a program through one of its records (an appointment) without loading the
 /// program itself. Those that load it call <see cref="CareProgram.RequireOpen"/> on it; every write
-/// route's answer for a closed program is checked by RetentionCloseTests.
+/// route's answer for a closed program is checked by ProgramCloseTests.
 /// </summary>
 public static class ProgramGuard
 {

@@ -13,5 +13,5 @@ public sealed record ProgramView(
     public static ProgramView From(CareProgram p) => new(
         p.Id, p.Name, p.TimeZone, p.StartsOn, p.Weeks, p.EndsOn, p.SessionMinutes, p.Holidays,
         new RatesView(p.SessionRate, p.PremiumRate, p.SigningBonus, p.Currency),
-        new PaymentMomentView(p.PaymentWeekday, p.PaymentTime), p.ClosedAt);
+        new PaymentMomentView(p.PaymentWeekday, p.PaymentTime), p.ClosedAt is { } closed ? p.Zone.ToLocal(closed) : null);
 }

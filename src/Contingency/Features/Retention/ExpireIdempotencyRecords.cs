@@ -20,6 +20,9 @@ public sealed record ExpireIdempotencyRecords : ICommand<int>
 public sealed partial class ExpireIdempotencyRecordsHandler(ContingencyDb db, TimeProvider clock, RetentionPolicy policy,
     ILogger<ExpireIdempotencyRecordsHandler> log) : ICommandHandler<ExpireIdempotencyRecords, int>
 {
+    /// <summary>Real time, not the service's clock: a pause for the database's other writers, not a moment of the policy.</summary>
+    public static readonly TimeSpan BatchPause = TimeSpan.FromMilliseconds(10);
+
     public async ValueTask<int> Handle(ExpireIdempotencyRecords cmd, CancellationToken ct)
     {
         var started = clock.GetUtcNow();
@@ -28,12 +31,14 @@ public sealed partial class ExpireIdempotencyRecordsHandler(ContingencyDb db, Ti
         try
         {
             int deleted;
-            do
+            while (true)
             {
                 deleted = await db.IdempotencyRecords.Where(r => r.CreatedAt <= cutoff).OrderBy(r => r.CreatedAt).Take(policy.BatchSize).ExecuteDeleteAsync(ct);
                 total += deleted;
+                if (deleted < policy.BatchSize) break;
+                // A breath between batches: a booking waiting for the write lock gets it before the next batch does.
+                await Task.Delay(BatchPause, ct);
             }
-            while (deleted == policy.BatchSize);
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {

@@ -1,6 +1,7 @@
 namespace Contingency.Features.Retention;
 
 using Contingency.Data;
+using Contingency.Data.Calendar;
 using Mediator;
 using Microsoft.EntityFrameworkCore;
 using Quartz;
@@ -34,11 +35,14 @@ public sealed class GetRetentionHandler(ContingencyDb db, RetentionPolicy policy
         }
 
         var closed = await db.Programs.AsNoTracking().Where(p => p.ClosedAt != null)
-            .Select(p => new { p.Id, ClosedAt = p.ClosedAt!.Value, p.MemberDataHashedAt })
+            .Select(p => new { p.Id, p.TimeZone, ClosedAt = p.ClosedAt!.Value, p.MemberDataHashedAt })
             .ToListAsync(ct);
+        // A program's instants in its own zone, as everywhere else; the jobs' runs in UTC (they belong to no program).
         var programs = closed.OrderBy(p => p.ClosedAt).ThenBy(p => p.Id)
-            .Select(p => new ClosedProgramView(p.Id, p.ClosedAt,
-                policy.MemberDataDays == 0 ? null : p.ClosedAt.AddDays(policy.MemberDataDays), p.MemberDataHashedAt))
+            .Select(p => (Program: p, Zone: ProgramZone.Find(p.TimeZone)))
+            .Select(x => new ClosedProgramView(x.Program.Id, x.Zone.ToLocal(x.Program.ClosedAt),
+                policy.MemberDataDays == 0 ? null : x.Zone.ToLocal(x.Program.ClosedAt.AddDays(policy.MemberDataDays)),
+                x.Program.MemberDataHashedAt is { } hashed ? x.Zone.ToLocal(hashed) : null))
             .ToList();
         return new RetentionView(policy.IdempotencyHours, policy.MemberDataDays, jobs, programs);
     }

@@ -22,10 +22,11 @@ public sealed record HashMemberData : ICommand<int>
 /// appointments still share a value and distinct members can be counted), a cancellation's free-text
 /// reason is cleared, and the appointment says when. The audit trail gets an entry per appointment
 /// (<c>memberRef changed</c>, never a value) under this command's name. When none is left, the
-/// program's salt is erased in the same transaction that finds none, so the hashes cannot be tested
-/// against guesses any more. A crash loses the batch in flight only (it rolls back whole, never a
+/// transaction that finds none erases the program's salt, so the hashes cannot be tested against
+/// guesses any more, and removes any stored booking answer of the program still quoting a reference. A crash loses the batch in flight only (it rolls back whole, never a
 /// half-hashed row); the next run starts again from the appointments not yet marked. A second run at
-/// the same time would compute the same value for the same row: nothing is ever hashed twice.
+/// the same time would lose at the row's <c>memberDataHashedAt</c> (a concurrency token), read again,
+/// and skip it: nothing is ever hashed twice.
 /// </summary>
 public sealed partial class HashMemberDataHandler(ContingencyDb db, TimeProvider clock, RetentionPolicy policy,
     ILogger<HashMemberDataHandler> log) : ICommandHandler<HashMemberData, int>
@@ -92,6 +93,11 @@ public sealed partial class HashMemberDataHandler(ContingencyDb db, TimeProvider
                     .OrderBy(a => a.Id).Take(policy.BatchSize).ToListAsync(ct);
                 if (batch.Count == 0)
                 {
+                    // A stored booking answer quotes the reference too. The expiry job removed it long ago,
+                    // unless the idempotency window outlasts this one (settings an operator may choose).
+                    await db.IdempotencyRecords
+                        .Where(r => db.Appointments.Any(a => a.ProgramId == programId && a.Id == r.ResourceId))
+                        .ExecuteDeleteAsync(ct);
                     program.MemberDataHashed(now);
                     await db.SaveChangesAsync(ct);
                     return (null, 0);

@@ -30,8 +30,9 @@ public sealed record RetentionPolicy(int IdempotencyHours, int MemberDataDays, i
             return "Retention:IdempotencyHours must be a whole number of hours from 1 to 8784.";
         if (config["Retention:MemberDataDays"] is { Length: > 0 } days && (!int.TryParse(days, out var d) || d is < 0 or > 36500))
             return "Retention:MemberDataDays must be a whole number of days from 0 (never) to 36500.";
-        if (config["Retention:BatchSize"] is { Length: > 0 } size && (!int.TryParse(size, out var s) || s is < 1 or > 10_000))
-            return "Retention:BatchSize must be a whole number of rows from 1 to 10000.";
+        // SQL Server escalates to a table lock past about 5,000 row locks in one statement.
+        if (config["Retention:BatchSize"] is { Length: > 0 } size && (!int.TryParse(size, out var s) || s is < 1 or > 4_000))
+            return "Retention:BatchSize must be a whole number of rows from 1 to 4000.";
         return null;
     }
 }

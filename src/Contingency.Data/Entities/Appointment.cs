@@ -115,7 +115,7 @@ public sealed class Appointment
     public DateTimeOffset? MemberDataHashedAt { get; private set; }
 
     /// <summary>
-    /// The start while this appointment holds its slot (booked, completed, no-show), null once it
+    /// The start while this appointment holds its slot (booked, completed, no-show, unresolved), null once it
     /// gives it up (cancelled, displaced). The unique index over (ProviderId, HeldSlot) is what
     /// makes a double booking impossible, whatever the code above it does.
     /// </summary>

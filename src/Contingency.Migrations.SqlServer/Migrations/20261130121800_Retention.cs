@@ -10,6 +10,32 @@ namespace Contingency.Migrations.SqlServer.Migrations
     {
         private static string OwnBatch(string sql) => $"EXEC(N'{sql.Replace("'", "''")}')";
 
+        /// <summary>The booking trigger as AppointmentRebooking left it, naming <paramref name="extraColumns"/> too.</summary>
+        private static string RequireCommittedDay(string extraColumns) => $$"""
+                ALTER TRIGGER [Appointments_RequireCommittedDay] ON [Appointments] INSTEAD OF INSERT AS
+                BEGIN
+                    SET NOCOUNT ON;
+                    DECLARE @Covered int;
+                    UPDATE c SET [BookingsVersion] = c.[BookingsVersion] + n.[Bookings]
+                    FROM [Commitments] AS c WITH (READCOMMITTEDLOCK)
+                    JOIN (SELECT [CommitmentId], COUNT(*) AS [Bookings], MAX([LocalDate]) AS [LastDay]
+                          FROM inserted GROUP BY [CommitmentId]) AS n ON n.[CommitmentId] = c.[Id]
+                    WHERE c.[EndsOn] >= n.[LastDay];
+                    SET @Covered = @@ROWCOUNT;
+                    IF @Covered < (SELECT COUNT(DISTINCT [CommitmentId]) FROM inserted)
+                        THROW 51000, N'not-a-committed-slot', 1;
+                    INSERT INTO [Appointments] ([Id], [ProgramId], [ProviderId], [CommitmentId], [Region], [LicenseType],
+                        [Start], [End], [LocalDate], [Status], [Kind], [MemberRef], [PreviousVisitOn], [FollowUpDueBy],
+                        [TimelyAccessMet], [Modality], [CancelReason], [CancelInitiatedBy], [RescheduledFromId],
+                        [RescheduledToId], [RebookedAsId], [RebookedFromId], [CreatedAt], [UpdatedAt], [HeldSlot]{{extraColumns}})
+                    SELECT [Id], [ProgramId], [ProviderId], [CommitmentId], [Region], [LicenseType],
+                        [Start], [End], [LocalDate], [Status], [Kind], [MemberRef], [PreviousVisitOn], [FollowUpDueBy],
+                        [TimelyAccessMet], [Modality], [CancelReason], [CancelInitiatedBy], [RescheduledFromId],
+                        [RescheduledToId], [RebookedAsId], [RebookedFromId], [CreatedAt], [UpdatedAt], [HeldSlot]{{extraColumns}}
+                    FROM inserted;
+                END
+                """;
+
         /// <inheritdoc />
         protected override void Up(MigrationBuilder migrationBuilder)
         {
@@ -55,59 +81,13 @@ namespace Contingency.Migrations.SqlServer.Migrations
                 });
 
             // The booking trigger makes the insert itself and names every column: it names the new one too.
-            migrationBuilder.Sql(OwnBatch("""
-                ALTER TRIGGER [Appointments_RequireCommittedDay] ON [Appointments] INSTEAD OF INSERT AS
-                BEGIN
-                    SET NOCOUNT ON;
-                    DECLARE @Covered int;
-                    UPDATE c SET [BookingsVersion] = c.[BookingsVersion] + n.[Bookings]
-                    FROM [Commitments] AS c WITH (READCOMMITTEDLOCK)
-                    JOIN (SELECT [CommitmentId], COUNT(*) AS [Bookings], MAX([LocalDate]) AS [LastDay]
-                          FROM inserted GROUP BY [CommitmentId]) AS n ON n.[CommitmentId] = c.[Id]
-                    WHERE c.[EndsOn] >= n.[LastDay];
-                    SET @Covered = @@ROWCOUNT;
-                    IF @Covered < (SELECT COUNT(DISTINCT [CommitmentId]) FROM inserted)
-                        THROW 51000, N'not-a-committed-slot', 1;
-                    INSERT INTO [Appointments] ([Id], [ProgramId], [ProviderId], [CommitmentId], [Region], [LicenseType],
-                        [Start], [End], [LocalDate], [Status], [Kind], [MemberRef], [PreviousVisitOn], [FollowUpDueBy],
-                        [TimelyAccessMet], [Modality], [CancelReason], [CancelInitiatedBy], [RescheduledFromId],
-                        [RescheduledToId], [RebookedAsId], [RebookedFromId], [CreatedAt], [UpdatedAt], [HeldSlot], [MemberDataHashedAt])
-                    SELECT [Id], [ProgramId], [ProviderId], [CommitmentId], [Region], [LicenseType],
-                        [Start], [End], [LocalDate], [Status], [Kind], [MemberRef], [PreviousVisitOn], [FollowUpDueBy],
-                        [TimelyAccessMet], [Modality], [CancelReason], [CancelInitiatedBy], [RescheduledFromId],
-                        [RescheduledToId], [RebookedAsId], [RebookedFromId], [CreatedAt], [UpdatedAt], [HeldSlot], [MemberDataHashedAt]
-                    FROM inserted;
-                END
-                """));
+            migrationBuilder.Sql(OwnBatch(RequireCommittedDay(", [MemberDataHashedAt]")));
         }
 
         /// <inheritdoc />
         protected override void Down(MigrationBuilder migrationBuilder)
         {
-            migrationBuilder.Sql(OwnBatch("""
-                ALTER TRIGGER [Appointments_RequireCommittedDay] ON [Appointments] INSTEAD OF INSERT AS
-                BEGIN
-                    SET NOCOUNT ON;
-                    DECLARE @Covered int;
-                    UPDATE c SET [BookingsVersion] = c.[BookingsVersion] + n.[Bookings]
-                    FROM [Commitments] AS c WITH (READCOMMITTEDLOCK)
-                    JOIN (SELECT [CommitmentId], COUNT(*) AS [Bookings], MAX([LocalDate]) AS [LastDay]
-                          FROM inserted GROUP BY [CommitmentId]) AS n ON n.[CommitmentId] = c.[Id]
-                    WHERE c.[EndsOn] >= n.[LastDay];
-                    SET @Covered = @@ROWCOUNT;
-                    IF @Covered < (SELECT COUNT(DISTINCT [CommitmentId]) FROM inserted)
-                        THROW 51000, N'not-a-committed-slot', 1;
-                    INSERT INTO [Appointments] ([Id], [ProgramId], [ProviderId], [CommitmentId], [Region], [LicenseType],
-                        [Start], [End], [LocalDate], [Status], [Kind], [MemberRef], [PreviousVisitOn], [FollowUpDueBy],
-                        [TimelyAccessMet], [Modality], [CancelReason], [CancelInitiatedBy], [RescheduledFromId],
-                        [RescheduledToId], [RebookedAsId], [RebookedFromId], [CreatedAt], [UpdatedAt], [HeldSlot])
-                    SELECT [Id], [ProgramId], [ProviderId], [CommitmentId], [Region], [LicenseType],
-                        [Start], [End], [LocalDate], [Status], [Kind], [MemberRef], [PreviousVisitOn], [FollowUpDueBy],
-                        [TimelyAccessMet], [Modality], [CancelReason], [CancelInitiatedBy], [RescheduledFromId],
-                        [RescheduledToId], [RebookedAsId], [RebookedFromId], [CreatedAt], [UpdatedAt], [HeldSlot]
-                    FROM inserted;
-                END
-                """));
+            migrationBuilder.Sql(OwnBatch(RequireCommittedDay("")));
 
             migrationBuilder.DropTable(
                 name: "RetentionRuns");

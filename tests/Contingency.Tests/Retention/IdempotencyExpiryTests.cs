@@ -35,19 +35,30 @@ public sealed class IdempotencyExpiryTests
         var first = Api.BookingBody(providerId, "2027-03-02T09:00:00-08:00", memberRef: "M-RETRY-1");
 
         var booked = (await api.Post("/api/appointments", first, "key-1")).Expect(HttpStatusCode.Created);
+        (await api.Post("/api/appointments", Api.BookingBody(providerId, "2027-03-02T11:00:00-08:00"), "key-2")).Expect(HttpStatusCode.Created);
+        (await api.Post("/api/appointments", Api.BookingBody(providerId, "2027-03-02T12:00:00-08:00"), "key-3")).Expect(HttpStatusCode.Created);
         app.Clock.Advance(TimeSpan.FromHours(23));
         Assert.Equal(booked.Id(), (await api.Post("/api/appointments", first, "key-1")).Expect(HttpStatusCode.Created).Id());
+        (await api.Post("/api/appointments", Api.BookingBody(providerId, "2027-03-02T10:00:00-08:00"), "key-2"))
+            .ExpectProblem(HttpStatusCode.UnprocessableEntity, "idempotency-key-reused");
         Assert.Equal(0, await Expire(app)); // nothing is old enough yet
-        Assert.Equal(1, await RecordCount(app));
+        Assert.Equal(3, await RecordCount(app));
 
-        // A day after: the key no longer answers; the same request is a new booking of a slot now taken.
+        // A day after, before any job has run: an expired record answers nothing; its key is a new request's.
         app.Clock.Advance(TimeSpan.FromHours(1));
+        var third = (await api.Post("/api/appointments", Api.BookingBody(providerId, "2027-03-02T13:00:00-08:00"), "key-3")).Expect(HttpStatusCode.Created);
+        Assert.Equal(third.Id(), (await api.Post("/api/appointments", Api.BookingBody(providerId, "2027-03-02T13:00:00-08:00"), "key-3"))
+            .Expect(HttpStatusCode.Created).Id());
+
+        // The job removes the other two; the same request under key-1 is then a new booking of a slot now taken,
+        // and another request under key-2 is no longer refused as a reused key: it books.
+        Assert.Equal(2, await Expire(app));
+        Assert.Equal(1, await RecordCount(app)); // key-3's new answer
         (await api.Post("/api/appointments", first, "key-1")).ExpectProblem(HttpStatusCode.Conflict, "slot-taken");
-        // Another request under the same key is no longer refused as a reused key: it books.
         var other = Api.BookingBody(providerId, "2027-03-02T10:00:00-08:00", memberRef: "M-RETRY-2");
-        var again = (await api.Post("/api/appointments", other, "key-1")).Expect(HttpStatusCode.Created);
+        var again = (await api.Post("/api/appointments", other, "key-2")).Expect(HttpStatusCode.Created);
         Assert.NotEqual(booked.Id(), again.Id());
-        Assert.Equal(again.Id(), (await api.Post("/api/appointments", other, "key-1")).Expect(HttpStatusCode.Created).Id());
+        Assert.Equal(again.Id(), (await api.Post("/api/appointments", other, "key-2")).Expect(HttpStatusCode.Created).Id());
     }
 
     [Theory]

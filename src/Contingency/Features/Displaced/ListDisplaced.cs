@@ -33,8 +33,6 @@ public sealed class ListDisplacedHandler(ContingencyDb db, TimeProvider clock) :
     {
         var program = await db.Programs.AsNoTracking().FirstOrDefaultAsync(p => p.Id == query.ProgramId, ct)
             ?? throw new NotFoundException("program", query.ProgramId);
-        // A closed program takes no rebooking: its worklist is empty (its displaced appointments stay listed as such).
-        if (program.ClosedAt is not null) return [];
         var calendar = program.Calendar();
         var now = clock.GetUtcNow();
 

@@ -39,40 +39,38 @@ public sealed partial class CloseProgramHandler(ContingencyDb db, TimeProvider c
             var now = clock.GetUtcNow();
             program.RequireClosable(now);
 
-            var outstanding = await db.Payments.AsNoTracking()
-                .Where(p => p.ProgramId == program.Id && p.Status == Payment.Scheduled)
-                .OrderBy(p => p.DueAt).ThenBy(p => p.Id)
-                .Select(p => new { p.Id, p.DueAt })
-                .ToListAsync(ct);
-            if (outstanding.Count > 0)
+            var scheduled = db.Payments.AsNoTracking().Where(p => p.ProgramId == program.Id && p.Status == Payment.Scheduled);
+            if (await scheduled.CountAsync(ct) is > 0 and var unpaid)
+            {
+                var first = await scheduled.OrderBy(p => p.DueAt).ThenBy(p => p.Id).Take(MaxListed).Select(p => new { p.Id, p.DueAt }).ToListAsync(ct);
                 throw new ConflictException(ErrorCodes.PaymentsOutstanding,
-                    $"{outstanding.Count} payments of program '{program.Id}' are not released yet (the first due at " +
-                    $"{outstanding[0].DueAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}); close the program once they are.")
+                    $"{unpaid} payments of program '{program.Id}' are not released yet (the first due at " +
+                    $"{first[0].DueAt.UtcDateTime:yyyy-MM-ddTHH:mm:ssZ}); close the program once they are.")
                 {
-                    Details = new Dictionary<string, object?>
-                    {
-                        ["paymentIds"] = outstanding.Take(MaxListed).Select(p => p.Id).ToList(), ["count"] = outstanding.Count,
-                    },
+                    Details = new Dictionary<string, object?> { ["paymentIds"] = first.Select(p => p.Id).ToList(), ["count"] = unpaid },
                 };
+            }
 
-            var open = await db.Appointments
-                .Where(a => a.ProgramId == program.Id && a.Status == Appointment.Booked && a.Start < now)
-                .OrderBy(a => a.Start).ThenBy(a => a.Id)
-                .ToListAsync(ct);
-            if (open.Count > 0 && !cmd.Force)
+            var open = db.Appointments.Where(a => a.ProgramId == program.Id && a.Status == Appointment.Booked && a.Start < now);
+            var openCount = await open.CountAsync(ct);
+            if (openCount > 0 && !cmd.Force)
                 throw new ConflictException(ErrorCodes.OpenAppointments,
-                    $"{open.Count} past appointments of program '{program.Id}' were neither completed nor marked no-show: record their " +
+                    $"{openCount} past appointments of program '{program.Id}' were neither completed nor marked no-show: record their " +
                     "outcome, or close with force to mark them unresolved.")
                 {
                     Details = new Dictionary<string, object?>
                     {
-                        ["appointmentIds"] = open.Take(MaxListed).Select(a => a.Id).ToList(), ["count"] = open.Count,
+                        ["appointmentIds"] = await open.OrderBy(a => a.Start).ThenBy(a => a.Id).Take(MaxListed).Select(a => a.Id).ToListAsync(ct),
+                        ["count"] = openCount,
                     },
                 };
-            foreach (var appointment in open) appointment.MarkUnresolved(now);
+            // Forced: every one is marked, with its audit entry, in the close's one transaction (a close is
+            // all or nothing). A program whose outcomes nobody recorded makes this a long write, once.
+            List<Appointment> marked = openCount == 0 ? [] : await open.ToListAsync(ct);
+            foreach (var appointment in marked) appointment.MarkUnresolved(now);
             program.Close(now, RandomNumberGenerator.GetBytes(CareProgram.MemberSaltLength));
             await db.SaveChangesAsync(ct);
-            return (program, open.Count);
+            return (program, marked.Count);
         }, ct);
         Closed(log, program.Id, unresolved);
         // Nothing is left to pay (checked above), so the program's payment run goes; one left behind is refused when it fires.

@@ -40,8 +40,9 @@ public static class RetentionJobs
     }
 
     /// <summary>
-    /// A moment missed while every node was down fires once at start (FireAndProceed), never a burst:
-    /// each run does all that is due, so one is enough.
+    /// Every node writes the trigger again as it starts, from its own clock, so a moment missed while every
+    /// node was down is not made up (the next comes at its time); one missed while a node was up but busy
+    /// fires once (FireAndProceed), never a burst: each run does all that is due.
     /// </summary>
     private static void Add<TJob>(IQuartzBuilder q, (string Name, string Schedule, string Cron) job) where TJob : IJob
     {

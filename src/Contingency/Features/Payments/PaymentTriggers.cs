@@ -112,8 +112,9 @@ public sealed partial class PaymentTriggers(ISchedulerFactory schedulers, TimePr
 
     /// <summary>
     /// A closed program owes nothing more (it closes only once every payment is released): its
-    /// payment-run job and triggers go. Best effort, as arming is: a trigger left behind fires once,
-    /// is refused (program-closed), and the next start removes the job.
+    /// payment-run job and triggers go. Best effort, as arming is: a job left behind (or armed again by
+    /// a run that finished as the program closed) is removed by its own run, which the closed program
+    /// refuses, and by the next start.
     /// </summary>
     public async Task RetireAsync(string programId, CancellationToken ct)
     {

@@ -42,8 +42,8 @@ public static class ProgramsEndpoints
             TypedResults.Ok(await sender.Send(new CloseProgram(id, body?.Force ?? false), ct)))
             .WithSummary("Close a program whose end date has passed").WithName("closeProgram")
             .WithDescription("Afterwards every write to the program is 422 program-closed. Refused while payments are not released " +
-                "(409 payments-outstanding, listing paymentIds) or past appointments have no outcome (409 open-appointments, " +
-                "listing appointmentIds) unless force is true, which marks them unresolved.")
+                "(409 payments-outstanding, listing paymentIds and their count) or past appointments have no outcome (409 " +
+                "open-appointments, listing appointmentIds, the first 1,000, and their count) unless force is true, which marks them unresolved.")
             .Allow(Roles.Enrollment)
             .ProducesErrors(409, "open-appointments", "payments-outstanding", "concurrent-update")
             .ProducesErrors(422, "program-not-ended", "program-closed");

@@ -30,10 +30,9 @@ public sealed partial class ExpireIdempotencyRecordsHandler(ContingencyDb db, Ti
         var total = 0;
         try
         {
-            int deleted;
             while (true)
             {
-                deleted = await db.IdempotencyRecords.Where(r => r.CreatedAt <= cutoff).OrderBy(r => r.CreatedAt).Take(policy.BatchSize).ExecuteDeleteAsync(ct);
+                var deleted = await db.IdempotencyRecords.Where(r => r.CreatedAt <= cutoff).OrderBy(r => r.CreatedAt).Take(policy.BatchSize).ExecuteDeleteAsync(ct);
                 total += deleted;
                 if (deleted < policy.BatchSize) break;
                 // A breath between batches: a booking waiting for the write lock gets it before the next batch does.

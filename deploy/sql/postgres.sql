@@ -918,3 +918,75 @@ BEGIN
 END $EF$;
 COMMIT;
 
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130112506_IdempotencyExpiry') THEN
+    CREATE INDEX "IX_IdempotencyRecords_CreatedAt" ON "IdempotencyRecords" ("CreatedAt");
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130112506_IdempotencyExpiry') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261130112506_IdempotencyExpiry', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+
+START TRANSACTION;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130121753_Retention') THEN
+    ALTER TABLE "Programs" ADD "ClosedAt" timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130121753_Retention') THEN
+    ALTER TABLE "Programs" ADD "MemberDataHashedAt" timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130121753_Retention') THEN
+    ALTER TABLE "Programs" ADD "MemberSalt" bytea;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130121753_Retention') THEN
+    ALTER TABLE "Appointments" ADD "MemberDataHashedAt" timestamp with time zone;
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130121753_Retention') THEN
+    CREATE TABLE "RetentionRuns" (
+        "Job" character varying(100) NOT NULL,
+        "StartedAt" timestamp with time zone NOT NULL,
+        "FinishedAt" timestamp with time zone NOT NULL,
+        "Outcome" character varying(16) NOT NULL,
+        "Affected" integer NOT NULL,
+        "Detail" character varying(500) NOT NULL,
+        CONSTRAINT "PK_RetentionRuns" PRIMARY KEY ("Job")
+    );
+    END IF;
+END $EF$;
+
+DO $EF$
+BEGIN
+    IF NOT EXISTS(SELECT 1 FROM "__EFMigrationsHistory" WHERE "MigrationId" = '20261130121753_Retention') THEN
+    INSERT INTO "__EFMigrationsHistory" ("MigrationId", "ProductVersion")
+    VALUES ('20261130121753_Retention', '10.0.15');
+    END IF;
+END $EF$;
+COMMIT;
+

@@ -1014,3 +1014,114 @@ END;
 COMMIT;
 GO
 
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130112514_IdempotencyExpiry'
+)
+BEGIN
+    CREATE INDEX [IX_IdempotencyRecords_CreatedAt] ON [IdempotencyRecords] ([CreatedAt]);
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130112514_IdempotencyExpiry'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130112514_IdempotencyExpiry', N'10.0.15');
+END;
+
+COMMIT;
+GO
+
+BEGIN TRANSACTION;
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130121800_Retention'
+)
+BEGIN
+    ALTER TABLE [Programs] ADD [ClosedAt] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130121800_Retention'
+)
+BEGIN
+    ALTER TABLE [Programs] ADD [MemberDataHashedAt] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130121800_Retention'
+)
+BEGIN
+    ALTER TABLE [Programs] ADD [MemberSalt] varbinary(32) NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130121800_Retention'
+)
+BEGIN
+    ALTER TABLE [Appointments] ADD [MemberDataHashedAt] datetimeoffset NULL;
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130121800_Retention'
+)
+BEGIN
+    CREATE TABLE [RetentionRuns] (
+        [Job] nvarchar(100) NOT NULL,
+        [StartedAt] datetimeoffset NOT NULL,
+        [FinishedAt] datetimeoffset NOT NULL,
+        [Outcome] nvarchar(16) NOT NULL,
+        [Affected] int NOT NULL,
+        [Detail] nvarchar(500) NOT NULL,
+        CONSTRAINT [PK_RetentionRuns] PRIMARY KEY ([Job])
+    );
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130121800_Retention'
+)
+BEGIN
+    EXEC(N'ALTER TRIGGER [Appointments_RequireCommittedDay] ON [Appointments] INSTEAD OF INSERT AS
+    BEGIN
+        SET NOCOUNT ON;
+        DECLARE @Covered int;
+        UPDATE c SET [BookingsVersion] = c.[BookingsVersion] + n.[Bookings]
+        FROM [Commitments] AS c WITH (READCOMMITTEDLOCK)
+        JOIN (SELECT [CommitmentId], COUNT(*) AS [Bookings], MAX([LocalDate]) AS [LastDay]
+              FROM inserted GROUP BY [CommitmentId]) AS n ON n.[CommitmentId] = c.[Id]
+        WHERE c.[EndsOn] >= n.[LastDay];
+        SET @Covered = @@ROWCOUNT;
+        IF @Covered < (SELECT COUNT(DISTINCT [CommitmentId]) FROM inserted)
+            THROW 51000, N''not-a-committed-slot'', 1;
+        INSERT INTO [Appointments] ([Id], [ProgramId], [ProviderId], [CommitmentId], [Region], [LicenseType],
+            [Start], [End], [LocalDate], [Status], [Kind], [MemberRef], [PreviousVisitOn], [FollowUpDueBy],
+            [TimelyAccessMet], [Modality], [CancelReason], [CancelInitiatedBy], [RescheduledFromId],
+            [RescheduledToId], [RebookedAsId], [RebookedFromId], [CreatedAt], [UpdatedAt], [HeldSlot], [MemberDataHashedAt])
+        SELECT [Id], [ProgramId], [ProviderId], [CommitmentId], [Region], [LicenseType],
+            [Start], [End], [LocalDate], [Status], [Kind], [MemberRef], [PreviousVisitOn], [FollowUpDueBy],
+            [TimelyAccessMet], [Modality], [CancelReason], [CancelInitiatedBy], [RescheduledFromId],
+            [RescheduledToId], [RebookedAsId], [RebookedFromId], [CreatedAt], [UpdatedAt], [HeldSlot], [MemberDataHashedAt]
+        FROM inserted;
+    END')
+END;
+
+IF NOT EXISTS (
+    SELECT * FROM [__EFMigrationsHistory]
+    WHERE [MigrationId] = N'20261130121800_Retention'
+)
+BEGIN
+    INSERT INTO [__EFMigrationsHistory] ([MigrationId], [ProductVersion])
+    VALUES (N'20261130121800_Retention', N'10.0.15');
+END;
+
+COMMIT;
+GO
+

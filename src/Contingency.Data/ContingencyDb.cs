@@ -19,6 +19,7 @@ public sealed class ContingencyDb(DbContextOptions<ContingencyDb> options) : DbC
     public DbSet<RegionDemand> RegionDemands => Set<RegionDemand>();
     public DbSet<BookedCount> BookedCounts => Set<BookedCount>();
     public DbSet<CalendarFeed> CalendarFeeds => Set<CalendarFeed>();
+    public DbSet<RetentionRun> RetentionRuns => Set<RetentionRun>();
 
     /// <summary>
     /// Who writes through this context now and why, for the audit trail; null outside a message. The

@@ -21,6 +21,9 @@ public class DomainException(ErrorKind kind, string code, string detail) : Excep
 {
     public ErrorKind Kind { get; } = kind;
     public string Code { get; } = code;
+
+    /// <summary>What the answer lists besides its code and detail (the ids a client acts on), by member name.</summary>
+    public IReadOnlyDictionary<string, object?> Details { get; init; } = new Dictionary<string, object?>();
 }
 
 public sealed class NotFoundException(string what, string id)
@@ -58,4 +61,8 @@ public static class ErrorCodes
     public const string FixedField = "fixed-field";
     public const string MalformedRequest = "malformed-request";
     public const string AlreadyRebooked = "already-rebooked";
+    public const string ProgramClosed = "program-closed";
+    public const string ProgramNotEnded = "program-not-ended";
+    public const string OpenAppointments = "open-appointments";
+    public const string PaymentsOutstanding = "payments-outstanding";
 }

@@ -13,6 +13,7 @@ using Contingency.Features.Operations;
 using Contingency.Features.Payments;
 using Contingency.Features.Programs;
 using Contingency.Features.Providers;
+using Contingency.Features.Retention;
 using Contingency.Features.Slots;
 using Contingency.Infrastructure;
 using Contingency.Infrastructure.Audit;
@@ -39,7 +40,8 @@ var builder = WebApplication.CreateBuilder(isTokenCommand ? TokenCommand.Configu
 if (isTokenCommand)
     return TokenCommand.Run(args[1..], builder.Configuration, builder.Environment, TimeProvider.System, Console.Out, Console.Error);
 if ((Database.UnsupportedProvider(builder.Configuration) ?? Database.MigrateOnStartProblem(builder.Configuration)
-        ?? Scheduling.ConfigurationProblem(builder.Configuration) ?? TelemetrySetup.ConfigurationProblem(builder.Configuration)) is { } unsupported)
+        ?? Scheduling.ConfigurationProblem(builder.Configuration) ?? TelemetrySetup.ConfigurationProblem(builder.Configuration)
+        ?? RetentionPolicy.ConfigurationProblem(builder.Configuration)) is { } unsupported)
 {
     // A configuration mistake, not a crash: one line, no stack trace.
     Console.Error.WriteLine($"contingency: {unsupported}");
@@ -69,6 +71,7 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 // Before AddProblemDetails: the first writer that takes a response writes it, and under /fhir errors are OperationOutcome.
 builder.Services.AddFhir();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsHandler.AddCode);
+builder.Services.AddSingleton(RetentionPolicy.From(builder.Configuration));
 builder.Services.AddScoped<Idempotency>();
 builder.Services.AddExceptionHandler<ProblemDetailsHandler>();
 builder.Services.AddContingencyScheduler(builder.Configuration, builder.Environment);
@@ -154,6 +157,7 @@ app.MapDisplaced();
 app.MapCapacity();
 app.MapPayments();
 app.MapAudit();
+app.MapRetention();
 app.MapCalendarFeeds();
 app.MapFhir();
 app.MapContingencyScreens();

@@ -4,7 +4,7 @@ using BenchmarkDotNet.Running;
 
 public static class Entry
 {
-    // dotnet run -c Release --project tests/Contingency.Benchmarks -- seed | queries | load [nodes] | telemetry [rounds] [modes] | payments | import | screens | interop
+    // dotnet run -c Release --project tests/Contingency.Benchmarks -- seed | queries | load [nodes] | telemetry [rounds] [modes] | payments | retention | import | screens | interop
     // On SQLite by default; on PostgreSQL with CONTINGENCY_BENCH_POSTGRES set (see BenchDatabase).
     public static async Task<int> Main(string[] args)
     {
@@ -30,6 +30,9 @@ public static class Entry
             case "payments":
                 await PaymentRunBenchmark.RunAsync();
                 return 0;
+            case "retention":
+                await RetentionBenchmark.RunAsync();
+                return 0;
             case "import":
                 await ImportBenchmark.RunAsync();
                 return 0;
@@ -46,7 +49,7 @@ public static class Entry
                 BenchmarkRunner.Run<QueryBenchmarks>(args: args[1..]);
                 return 0;
             default:
-                Console.WriteLine("usage: seed | queries [BenchmarkDotNet options] | load [nodes] | telemetry [rounds] [modes] | payments | import | screens | interop");
+                Console.WriteLine("usage: seed | queries [BenchmarkDotNet options] | load [nodes] | telemetry [rounds] [modes] | payments | retention | import | screens | interop");
                 return 1;
         }
     }

@@ -63,7 +63,7 @@ public static class LoadTest
     /// Free slots of every other provider from <paramref name="firstProvider"/>, shuffled; every
     /// <paramref name="repeatEvery"/>-th one is asked for twice (0: none).
     /// </summary>
-    private static List<(string ProviderId, DateTimeOffset Start)> Attempts(int firstProvider, int distinct, int repeatEvery)
+    internal static List<(string ProviderId, DateTimeOffset Start)> Attempts(int firstProvider, int distinct, int repeatEvery)
     {
         var zone = ProgramZone.Find("America/Los_Angeles");
         var slots = Seed.SlotsOfAProvider(zone);
@@ -135,7 +135,7 @@ public static class LoadTest
         }
     }
 
-    private static Process Start(string database, string url, string instanceId, IReadOnlyDictionary<string, string>? settings = null)
+    internal static Process Start(string database, string url, string instanceId, IReadOnlyDictionary<string, string>? settings = null)
     {
         var dll = Path.Combine(RepoRoot(), "src", "Contingency", "bin", "Release", "net10.0", "Contingency.dll");
         if (!File.Exists(dll)) throw new InvalidOperationException($"Build the service first: dotnet build -c Release ({dll})");
@@ -170,7 +170,7 @@ public static class LoadTest
     /// <summary>The key the service under load trusts (the external mode must be started with it as Auth__SigningKey).</summary>
     private const string SigningKey = "contingency-benchmark-signing-key-0123456789";
 
-    private static HttpClient Client(string url)
+    internal static HttpClient Client(string url)
     {
         var http = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients }) { BaseAddress = new Uri(url) };
         var token = Tokens.Create(Encoding.UTF8.GetBytes(SigningKey), Authentication.DefaultIssuer, Authentication.DefaultAudience,
@@ -208,7 +208,7 @@ public static class LoadTest
         return (clock.Elapsed.TotalSeconds, created, conflicts, errors);
     }
 
-    private static async Task WaitReadyAsync(HttpClient http)
+    internal static async Task WaitReadyAsync(HttpClient http)
     {
         for (var i = 0; i < 300; i++)
         {

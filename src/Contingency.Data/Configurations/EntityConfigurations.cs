@@ -19,6 +19,9 @@ internal sealed class CareProgramConfiguration : IEntityTypeConfiguration<CarePr
         b.Property(p => p.SigningBonus).HasPrecision(18, 2);
         b.Property(p => p.PaymentWeekday).HasConversion<string>().HasMaxLength(9);
         b.Property(p => p.Weeks).IsConcurrencyToken();
+        // Closing and extending both change the row: whichever saves second finds it changed.
+        b.Property(p => p.ClosedAt).IsConcurrencyToken();
+        b.Property(p => p.MemberSalt).HasMaxLength(CareProgram.MemberSaltLength);
         b.Ignore(p => p.EndsOn);
         b.Ignore(p => p.Zone);
     }
@@ -112,6 +115,8 @@ internal sealed class AppointmentConfiguration : IEntityTypeConfiguration<Appoin
         b.Property(a => a.Status).IsConcurrencyToken();
         // Two rebookings of one displaced appointment: the second to save finds it rebooked and fails.
         b.Property(a => a.RebookedAsId).IsConcurrencyToken();
+        // Two hashing runs at once: the second to save finds the row hashed already and reads it again.
+        b.Property(a => a.MemberDataHashedAt).IsConcurrencyToken();
         // The displaced worklist: a program's displaced appointments not yet rebooked.
         b.HasIndex(a => new { a.ProgramId, a.Status, a.RebookedAsId });
     }
@@ -125,6 +130,19 @@ internal sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<
         b.Property(r => r.Key).HasMaxLength(300);
         b.Property(r => r.RequestHash).HasMaxLength(64);
         b.Property(r => r.ResourceId).HasMaxLength(40);
+        // The expiry job's range: records older than the window, oldest first.
+        b.HasIndex(r => r.CreatedAt);
+    }
+}
+
+internal sealed class RetentionRunConfiguration : IEntityTypeConfiguration<RetentionRun>
+{
+    public void Configure(EntityTypeBuilder<RetentionRun> b)
+    {
+        b.HasKey(r => r.Job);
+        b.Property(r => r.Job).HasMaxLength(100);
+        b.Property(r => r.Outcome).HasMaxLength(16);
+        b.Property(r => r.Detail).HasMaxLength(RetentionRun.MaxDetailLength);
     }
 }
 

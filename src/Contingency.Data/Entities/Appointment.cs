@@ -10,6 +10,10 @@ public sealed class Appointment
     public const string NoShow = "no-show";
     public const string Cancelled = "cancelled";
     public const string Displaced = "displaced";
+    /// <summary>Past, never completed nor marked no-show, and its program closed without an outcome (README, "Retention").</summary>
+    public const string Unresolved = "unresolved";
+
+    public static readonly string[] Statuses = [Booked, Completed, NoShow, Cancelled, Displaced, Unresolved];
 
     public const string Intake = "intake";
     public const string FollowUp = "follow-up";
@@ -107,8 +111,11 @@ public sealed class Appointment
     public DateTimeOffset CreatedAt { get; private set; }
     public DateTimeOffset UpdatedAt { get; private set; }
 
+    /// <summary>When the member reference became a one-way hash (its program closed long enough ago); null while it is plain.</summary>
+    public DateTimeOffset? MemberDataHashedAt { get; private set; }
+
     /// <summary>
-    /// The start while this appointment holds its slot (booked, completed, no-show), null once it
+    /// The start while this appointment holds its slot (booked, completed, no-show, unresolved), null once it
     /// gives it up (cancelled, displaced). The unique index over (ProviderId, HeldSlot) is what
     /// makes a double booking impossible, whatever the code above it does.
     /// </summary>
@@ -140,6 +147,28 @@ public sealed class Appointment
         Require(Booked, "mark as no-show");
         Status = NoShow;
         UpdatedAt = now;
+    }
+
+    /// <summary>Its program closes with no outcome recorded for this past appointment; it keeps its slot (the time was given).</summary>
+    public void MarkUnresolved(DateTimeOffset now)
+    {
+        Require(Booked, "mark as unresolved");
+        Status = Unresolved;
+        UpdatedAt = now;
+    }
+
+    /// <summary>
+    /// The member data that could name the member goes: the reference becomes its one-way hash
+    /// (<paramref name="hashedRef"/>, the same for every appointment of the member in this program)
+    /// and a cancellation's free-text reason is cleared. What the appointment was (kind, dates,
+    /// timely access) stays, for the program's figures. Done once: a hash is never hashed again.
+    /// </summary>
+    public void ReplaceMemberData(string hashedRef, DateTimeOffset now)
+    {
+        if (MemberDataHashedAt is not null) throw new InvalidOperationException($"Appointment '{Id}' holds a hash already.");
+        MemberRef = hashedRef;
+        if (CancelReason is not null && RescheduledToId is null) CancelReason = null;
+        MemberDataHashedAt = now;
     }
 
     /// <summary>The provider withdrew from the day of this appointment: it no longer has a slot.</summary>

@@ -63,6 +63,21 @@ public sealed class CareProgram
     public TimeOnly PaymentTime { get; private set; }
     public DateTimeOffset CreatedAt { get; private set; }
 
+    /// <summary>When the program was closed: from then on nothing about it changes (README, "Retention").</summary>
+    public DateTimeOffset? ClosedAt { get; private set; }
+
+    /// <summary>
+    /// The key of the one-way hash that replaces the member references of a closed program's
+    /// appointments: drawn at random when the program closes, and erased once every reference is
+    /// replaced, so that no one (the service included) can test a guess against a hash afterwards.
+    /// </summary>
+    [SecretData] public byte[]? MemberSalt { get; private set; }
+
+    /// <summary>When the last member reference of the closed program was replaced by its hash.</summary>
+    public DateTimeOffset? MemberDataHashedAt { get; private set; }
+
+    public const int MemberSaltLength = 32;
+
     public DateOnly EndsOn => StartsOn.AddDays(7 * Weeks - 1);
 
     public ProgramZone Zone => ProgramZone.Find(TimeZone);
@@ -76,6 +91,7 @@ public sealed class CareProgram
     /// <summary>The strike goes on: the program runs for more weeks, never past two years in all.</summary>
     public void Extend(int weeks)
     {
+        RequireOpen();
         if (weeks < 1) throw new InvalidFieldException("weeks", "weeks is at least 1.");
         if (Weeks + weeks > Limits.MaxWeeks)
             throw new UnprocessableException(ErrorCodes.TooLong,
@@ -83,6 +99,45 @@ public sealed class CareProgram
         if (StartsOn.AddDays(7 * (Weeks + weeks) - 1) > Limits.LastDate)
             throw new UnprocessableException(ErrorCodes.TooLong, $"The program would run past {Limits.LastDate:yyyy-MM-dd}.");
         Weeks += weeks;
+    }
+
+    /// <summary>Every write to a closed program is refused with this.</summary>
+    public void RequireOpen()
+    {
+        if (ClosedAt is not null) throw Closed(Id);
+    }
+
+    public static UnprocessableException Closed(string id) =>
+        new(ErrorCodes.ProgramClosed, $"Program '{id}' is closed: nothing about it changes any more.");
+
+    /// <summary>Open, and its last day over in its zone.</summary>
+    public void RequireClosable(DateTimeOffset now)
+    {
+        RequireOpen();
+        var today = Zone.LocalDateOf(now);
+        if (today <= EndsOn)
+            throw new UnprocessableException(ErrorCodes.ProgramNotEnded,
+                $"Program '{Id}' runs to {EndsOn:yyyy-MM-dd}; it can be closed from the day after (today is {today:yyyy-MM-dd} in {TimeZone}).");
+    }
+
+    /// <summary>
+    /// Closes the program once its last day has passed in its zone. Whether anything is still open
+    /// (appointments without an outcome, payments not yet released) is the caller's to check first.
+    /// </summary>
+    public void Close(DateTimeOffset now, byte[] memberSalt)
+    {
+        RequireClosable(now);
+        if (memberSalt.Length != MemberSaltLength) throw new ArgumentException($"The salt is {MemberSaltLength} bytes.", nameof(memberSalt));
+        ClosedAt = now;
+        MemberSalt = memberSalt;
+    }
+
+    /// <summary>Every member reference of the closed program is a hash now: the key goes, and with it any way to test a guess.</summary>
+    public void MemberDataHashed(DateTimeOffset now)
+    {
+        if (ClosedAt is null) throw new InvalidOperationException($"Program '{Id}' is open: its member data stays.");
+        MemberSalt = null;
+        MemberDataHashedAt = now;
     }
 }
 

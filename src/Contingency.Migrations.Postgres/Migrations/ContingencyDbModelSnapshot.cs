@@ -67,6 +67,10 @@ namespace Contingency.Migrations.Postgres.Migrations
                     b.Property<DateOnly>("LocalDate")
                         .HasColumnType("date");
 
+                    b.Property<DateTimeOffset?>("MemberDataHashedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<string>("MemberRef")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -255,6 +259,10 @@ namespace Contingency.Migrations.Postgres.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("character varying(40)");
 
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("timestamp with time zone");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone");
 
@@ -266,6 +274,13 @@ namespace Contingency.Migrations.Postgres.Migrations
                     b.PrimitiveCollection<List<DateOnly>>("Holidays")
                         .IsRequired()
                         .HasColumnType("date[]");
+
+                    b.Property<DateTimeOffset?>("MemberDataHashedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<byte[]>("MemberSalt")
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -415,6 +430,8 @@ namespace Contingency.Migrations.Postgres.Migrations
                         .HasColumnType("text");
 
                     b.HasKey("Key");
+
+                    b.HasIndex("CreatedAt");
 
                     b.ToTable("IdempotencyRecords");
                 });
@@ -657,6 +674,36 @@ namespace Contingency.Migrations.Postgres.Migrations
                         .IsUnique();
 
                     b.ToTable("RegionDemands", (string)null);
+                });
+
+            modelBuilder.Entity("Contingency.Data.Entities.RetentionRun", b =>
+                {
+                    b.Property<string>("Job")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)");
+
+                    b.Property<int>("Affected")
+                        .HasColumnType("integer");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)");
+
+                    b.Property<DateTimeOffset>("FinishedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("timestamp with time zone");
+
+                    b.HasKey("Job");
+
+                    b.ToTable("RetentionRuns");
                 });
 
             modelBuilder.Entity("Contingency.Data.Entities.Appointment", b =>

@@ -66,6 +66,10 @@ namespace Contingency.Migrations.SqlServer.Migrations
                     b.Property<DateOnly>("LocalDate")
                         .HasColumnType("date");
 
+                    b.Property<DateTimeOffset?>("MemberDataHashedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("MemberRef")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -267,6 +271,10 @@ namespace Contingency.Migrations.SqlServer.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("nvarchar(40)");
 
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -278,6 +286,13 @@ namespace Contingency.Migrations.SqlServer.Migrations
                     b.PrimitiveCollection<string>("Holidays")
                         .IsRequired()
                         .HasColumnType("nvarchar(max)");
+
+                    b.Property<DateTimeOffset?>("MemberDataHashedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<byte[]>("MemberSalt")
+                        .HasMaxLength(32)
+                        .HasColumnType("varbinary(32)");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -428,6 +443,8 @@ namespace Contingency.Migrations.SqlServer.Migrations
                         .HasColumnType("nvarchar(max)");
 
                     b.HasKey("Key");
+
+                    b.HasIndex("CreatedAt");
 
                     b.ToTable("IdempotencyRecords");
                 });
@@ -670,6 +687,36 @@ namespace Contingency.Migrations.SqlServer.Migrations
                         .IsUnique();
 
                     b.ToTable("RegionDemands", (string)null);
+                });
+
+            modelBuilder.Entity("Contingency.Data.Entities.RetentionRun", b =>
+                {
+                    b.Property<string>("Job")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<int>("Affected")
+                        .HasColumnType("int");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("nvarchar(500)");
+
+                    b.Property<DateTimeOffset>("FinishedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("nvarchar(16)");
+
+                    b.Property<DateTimeOffset>("StartedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.HasKey("Job");
+
+                    b.ToTable("RetentionRuns");
                 });
 
             modelBuilder.Entity("Contingency.Data.Entities.Appointment", b =>

@@ -61,6 +61,10 @@ namespace Contingency.Migrations.Sqlite.Migrations
                     b.Property<DateOnly>("LocalDate")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("MemberDataHashedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("MemberRef")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -247,6 +251,10 @@ namespace Contingency.Migrations.Sqlite.Migrations
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ClosedAt")
+                        .IsConcurrencyToken()
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -258,6 +266,13 @@ namespace Contingency.Migrations.Sqlite.Migrations
                     b.PrimitiveCollection<string>("Holidays")
                         .IsRequired()
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("MemberDataHashedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<byte[]>("MemberSalt")
+                        .HasMaxLength(32)
+                        .HasColumnType("BLOB");
 
                     b.Property<string>("Name")
                         .IsRequired()
@@ -407,6 +422,8 @@ namespace Contingency.Migrations.Sqlite.Migrations
                         .HasColumnType("TEXT");
 
                     b.HasKey("Key");
+
+                    b.HasIndex("CreatedAt");
 
                     b.ToTable("IdempotencyRecords");
                 });
@@ -649,6 +666,36 @@ namespace Contingency.Migrations.Sqlite.Migrations
                         .IsUnique();
 
                     b.ToTable("RegionDemands", (string)null);
+                });
+
+            modelBuilder.Entity("Contingency.Data.Entities.RetentionRun", b =>
+                {
+                    b.Property<string>("Job")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("Affected")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Detail")
+                        .IsRequired()
+                        .HasMaxLength(500)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("FinishedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Outcome")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("StartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Job");
+
+                    b.ToTable("RetentionRuns");
                 });
 
             modelBuilder.Entity("Contingency.Data.Entities.Appointment", b =>

@@ -12,9 +12,11 @@ using Microsoft.EntityFrameworkCore;
 /// Idempotency-Key handling for the writes that take one (booking, extension): the first successful
 /// answer is recorded in the same transaction as the write it answers, and replayed for the same key
 /// and request, across restarts; the same key with another request is refused. Keys are scoped by
-/// caller (the token's subject) and route, so two callers' keys never collide.
+/// caller (the token's subject) and route, so two callers' keys never collide. A record answers for
+/// <c>Retention:IdempotencyHours</c> (24 by default); after that the key is a new request, and the
+/// expiry job removes old records in small batches.
 /// </summary>
-public sealed class Idempotency(ContingencyDb db, Caller caller)
+public sealed class Idempotency(ContingencyDb db, Caller caller, TimeProvider clock, Features.Retention.RetentionPolicy policy)
 {
     public const int MaxKeyLength = 200;
 
@@ -38,6 +40,13 @@ public sealed class Idempotency(ContingencyDb db, Caller caller)
         if (key is null) return null;
         var record = await db.IdempotencyRecords.AsNoTracking().FirstOrDefaultAsync(r => r.Key == key, ct);
         if (record is null) return null;
+        if (record.CreatedAt <= clock.GetUtcNow() - policy.IdempotencyWindow)
+        {
+            // Expired (Retention:IdempotencyHours): the key is a new request's. The old record goes now, so that
+            // this request's can take its key; two retries racing here meet at the key's uniqueness as before.
+            await db.IdempotencyRecords.Where(r => r.Key == key && r.CreatedAt == record.CreatedAt).ExecuteDeleteAsync(ct);
+            return null;
+        }
         if (record.RequestHash != hash)
             throw new UnprocessableException(ErrorCodes.IdempotencyKeyReused, "This Idempotency-Key was first used with a different request.");
         Replayed = true;

@@ -33,6 +33,7 @@ public sealed partial class ProblemDetailsHandler(IProblemDetailsService problem
                 break;
             case DomainException domain:
                 problem = Problem(StatusOf(domain.Kind), domain.Code, domain.Message);
+                foreach (var (name, value) in domain.Details) problem.Extensions[name] = value;
                 break;
             case DbUpdateConcurrencyException:
                 // Another request changed the same record between our read and our write, and the

@@ -4,6 +4,7 @@ using System.Data.Common;
 using Contingency.Data;
 using Contingency.Data.Scheduling;
 using Contingency.Features.Payments;
+using Contingency.Features.Retention;
 using Microsoft.EntityFrameworkCore;
 using Quartz;
 
@@ -105,6 +106,7 @@ public static class Scheduling
                 else if (clustered) o.GenerateInstanceId = true;
             });
             q.AddJobListener<Telemetry.FireLagListener>();
+            q.AddRetentionJobs();
             q.UsePersistentStore(store =>
             {
                 var provider = Database.Provider(config) ?? throw new InvalidOperationException(Database.UnsupportedProvider(config));

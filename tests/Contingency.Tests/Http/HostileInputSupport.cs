@@ -199,10 +199,6 @@ public sealed class HostileFixture : IAsyncLifetime
             ids[slots[i]] = (await Api.Book(Api.BookingBody(ids["provider"], $"2027-03-01T{9 + i:00}:00:00-08:00"))).Id();
         ids["appointmentStart"] = "2027-03-01T09:00:00-08:00";
 
-        var keyed = Api.BookingBody(ids["provider"], "2027-03-02T09:00:00-08:00", memberRef: "M-KEYED");
-        KeyedBookingBody = JsonSerializer.Serialize(keyed);
-        ids["keyed"] = (await Api.Post("/api/appointments", keyed, FixtureKey)).Expect(HttpStatusCode.Created).Id();
-
         ids["cancelled"] = (await Api.Book(Api.BookingBody(ids["provider"], "2027-03-02T10:00:00-08:00"))).Id();
         (await Api.Post($"/api/appointments/{ids["cancelled"]}/cancel", new { reason = "Member asked", initiatedBy = "member" }))
             .Expect(HttpStatusCode.OK);
@@ -211,6 +207,11 @@ public sealed class HostileFixture : IAsyncLifetime
         App.Clock.SetUtcNow(AfterFirstPaymentMoment);
         var run = (await Api.Post($"/api/programs/{ids["program"]}/payment-runs", null)).Expect(HttpStatusCode.OK);
         ids["batch"] = run.Str("batchId");
+
+        // Booked with a key after the clock's last move, so the key still answers (Retention:IdempotencyHours) when the cases run.
+        var keyed = Api.BookingBody(ids["provider"], "2027-03-02T09:00:00-08:00", memberRef: "M-KEYED");
+        KeyedBookingBody = JsonSerializer.Serialize(keyed);
+        ids["keyed"] = (await Api.Post("/api/appointments", keyed, FixtureKey)).Expect(HttpStatusCode.Created).Id();
 
         Baseline = await CountRowsAsync();
         foreach (var c in HostileInputTable.Cases) results.Add(await SendAsync(c));

@@ -21,7 +21,7 @@ public sealed class GaugeReadingTests
         Assert.Empty(gauges.SchedulerLag());
         Assert.Empty(gauges.Age());
 
-        gauges.Record(clock.GetUtcNow(), 42, [("p1", 3), ("p2", 0)]);
+        gauges.Record(clock.GetUtcNow(), [("payments", 42)], [("p1", 3), ("p2", 0)]);
         clock.Advance(TimeSpan.FromMinutes(2));
         Assert.Equal(42, Assert.Single(gauges.SchedulerLag()).Value);
         Assert.Equal([3L, 0L], gauges.OverduePayments().Select(m => m.Value));

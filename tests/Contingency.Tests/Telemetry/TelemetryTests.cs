@@ -196,7 +196,7 @@ public sealed class TelemetryTests
         Assert.Equal(1, misfires.Where(p => p.Has("quartz.trigger.group", "payments")).Sum(p => p.Value));
         // The trigger's name (a new one per moment) is not kept as an attribute.
         Assert.All(misfires, p => Assert.DoesNotContain("quartz.trigger.name", p.Tags.Keys));
-        var lateness = Assert.Single(telemetry.Points(ContingencyMetrics.SchedulerFireLag));
+        var lateness = Assert.Single(telemetry.Points(ContingencyMetrics.SchedulerFireLag), p => p.Has(Instrumentation.JobGroup, "payments"));
         Assert.Equal((1, (FirstPaymentMoment.AddHours(2) - FirstArmedMoment).TotalSeconds), (lateness.Count, lateness.Value));
         telemetry.AssertNothingSent(app);
     }
@@ -216,7 +216,7 @@ public sealed class TelemetryTests
         {
             await reader.ReadAsync(CancellationToken.None);
             telemetry.Flush(app);
-            return (Assert.Single(telemetry.Points(ContingencyMetrics.SchedulerLag)).Value,
+            return (Assert.Single(telemetry.Points(ContingencyMetrics.SchedulerLag), p => p.Has(Instrumentation.TriggerGroup, "payments")).Value,
                 Assert.Single(telemetry.Points(ContingencyMetrics.PaymentsOverdue), p => p.Has(Instrumentation.ProgramId, programId)).Value);
         }
 

@@ -1,6 +1,7 @@
 namespace Contingency.Features.Booking;
 
 using System.Globalization;
+using Contingency.Data.Entities;
 
 /// <summary>
 /// The appointment list's filters as the API's query: a program, a day or a provider, a status. The member
@@ -10,7 +11,7 @@ public sealed class AppointmentQuery
 {
     public const int PageSize = 50;
 
-    public static readonly string[] Statuses = ["booked", "completed", "no-show", "cancelled", "displaced"];
+    public static readonly string[] Statuses = Appointment.Statuses;
 
     public DateOnly? Day { get; set; }
     public string ProviderId { get; set; } = "";

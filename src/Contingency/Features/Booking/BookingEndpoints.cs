@@ -27,7 +27,7 @@ public static class BookingEndpoints
             .AcceptsIdempotencyKey()
             .ProducesErrors(404, "not-found") // an unknown provider: no id in the path says so
             .ProducesErrors(409, "slot-taken")
-            .ProducesErrors(422, "not-a-committed-slot", "in-the-past", "modality-not-offered", "idempotency-key-reused");
+            .ProducesErrors(422, "not-a-committed-slot", "in-the-past", "modality-not-offered", "idempotency-key-reused", "program-closed");
 
         group.MapGet("/", async Task<Ok<Paged<AppointmentView>>> (string? programId, string? providerId, string? memberRef, string? status,
                 QueryDate? from, QueryDate? to, int? page, int? pageSize, ISender sender, CancellationToken ct) =>
@@ -45,19 +45,22 @@ public static class BookingEndpoints
             TypedResults.Ok(await sender.Send(new Cancel(id, body.Reason, body.InitiatedBy), ct)))
             .WithSummary("Cancel a booked appointment").WithName("cancelAppointment")
             .Allow(Roles.Scheduling)
-            .ProducesErrors(409, "invalid-transition");
+            .ProducesErrors(409, "invalid-transition")
+            .ProducesErrors(422, "program-closed");
 
         group.MapPost("/{id}/complete", async Task<Ok<AppointmentView>> (string id, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new Complete(id), ct)))
             .WithSummary("Record that the session took place").WithName("completeAppointment")
             .Allow(Roles.Scheduling, Roles.Provider)
-            .ProducesErrors(409, "invalid-transition");
+            .ProducesErrors(409, "invalid-transition")
+            .ProducesErrors(422, "program-closed");
 
         group.MapPost("/{id}/no-show", async Task<Ok<AppointmentView>> (string id, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new NoShow(id), ct)))
             .WithSummary("Record that the member did not come").WithName("markNoShow")
             .Allow(Roles.Scheduling, Roles.Provider)
-            .ProducesErrors(409, "invalid-transition");
+            .ProducesErrors(409, "invalid-transition")
+            .ProducesErrors(422, "program-closed");
 
         group.MapPost("/{id}/reschedule", async Task<Created<AppointmentView>> (string id, RescheduleBody body, ISender sender, CancellationToken ct) =>
         {
@@ -68,7 +71,7 @@ public static class BookingEndpoints
             .Allow(Roles.Scheduling)
             .RateLimitedPerCaller()
             .ProducesErrors(409, "slot-taken", "invalid-transition")
-            .ProducesErrors(422, "not-a-committed-slot", "in-the-past", "modality-not-offered");
+            .ProducesErrors(422, "not-a-committed-slot", "in-the-past", "modality-not-offered", "program-closed");
 
         return group;
     }

@@ -17,8 +17,7 @@ public sealed record ListAppointments(string? ProgramId, string? ProviderId, [pr
 public sealed class ListAppointmentsValidator : AbstractValidator<ListAppointments>
 {
     public const int MaxPageSize = 500;
-    private static readonly string[] Statuses =
-        [Appointment.Booked, Appointment.Completed, Appointment.NoShow, Appointment.Cancelled, Appointment.Displaced];
+    private static readonly string[] Statuses = Appointment.Statuses;
 
     public ListAppointmentsValidator()
     {

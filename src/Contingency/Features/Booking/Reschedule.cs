@@ -3,6 +3,7 @@ namespace Contingency.Features.Booking;
 using System.ComponentModel.DataAnnotations;
 using Contingency.Data;
 using Contingency.Data.Entities;
+using Contingency.Features.Programs;
 using Contingency.Infrastructure;
 using FluentValidation;
 using Mediator;
@@ -32,6 +33,7 @@ public sealed partial class RescheduleHandler(ContingencyDb db, TimeProvider clo
     {
         var now = clock.GetUtcNow();
         var old = await db.Appointments.FindAsync([cmd.AppointmentId], ct) ?? throw new NotFoundException("appointment", cmd.AppointmentId);
+        await ProgramGuard.RequireOpenAsync(db, old.ProgramId, ct);
         if (old.Status != Appointment.Booked)
             throw new ConflictException(ErrorCodes.InvalidTransition, $"Cannot reschedule an appointment that is {old.Status}.");
 

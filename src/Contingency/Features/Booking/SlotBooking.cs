@@ -15,9 +15,12 @@ public static class SlotBooking
         DateOnly? previousVisitOn, string? modality, DateTimeOffset now, CancellationToken ct)
     {
         var provider = await ProviderById(db, providerId) ?? throw new NotFoundException("provider", providerId);
-        Appointment.RequireNotBegun(start, now);
         var commitments = await CommittedSlots.OfProviderAsync(db, providerId, ct);
-        if (CommittedSlots.FindSlot(commitments, start) is not var (owner, slot))
+        var found = CommittedSlots.FindSlot(commitments, start);
+        // A slot of a closed program is refused as such, though it is in the past too.
+        found?.Owner.Program.RequireOpen();
+        Appointment.RequireNotBegun(start, now);
+        if (found is not var (owner, slot))
             throw NotACommittedSlot(providerId, start);
         var appointment = new Appointment(Ids.New(), owner.Commitment, provider, slot, owner.Calendar.Holidays,
             memberRef, kind, previousVisitOn, modality, now);

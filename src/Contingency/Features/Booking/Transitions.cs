@@ -14,6 +14,7 @@ internal static class Transitions
         var appointment = await db.Appointments.FindAsync([id], ct) ?? throw new NotFoundException("appointment", id);
         caller.RequireVisible("appointment", id, appointment.ProviderId);
         var program = await db.Programs.AsNoTracking().FirstAsync(p => p.Id == appointment.ProgramId, ct);
+        program.RequireOpen();
         return (appointment, program);
     }
 

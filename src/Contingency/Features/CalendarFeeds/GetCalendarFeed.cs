@@ -165,6 +165,7 @@ public sealed class GetCalendarFeedHandler(ContingencyDb db, TimeProvider clock)
     {
         Appointment.Completed => " (completed)",
         Appointment.NoShow => " (no-show)",
+        Appointment.Unresolved => " (unresolved)",
         _ => "",
     };
 

@@ -28,7 +28,8 @@ public static class CapacityEndpoints
         group.MapPut("/{id}/demand", async Task<Ok<DemandView>> (string id, Dictionary<string, int?> body, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new SetDemand(id, body), ct)))
             .WithSummary("Set the sessions a program needs per week in each region").WithName("setDemand")
-            .Allow(Roles.Enrollment);
+            .Allow(Roles.Enrollment)
+            .ProducesErrors(422, "program-closed");
 
         group.MapGet("/{id}/compliance", async Task<Ok<ComplianceView>> (string id, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(new GetCompliance(id), ct)))

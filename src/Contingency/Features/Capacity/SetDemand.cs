@@ -59,6 +59,7 @@ public sealed partial class SetDemandHandler(ContingencyDb db, TimeProvider cloc
             // The program's row first: two replacements of one program's demand queue rather than both insert a region.
             await db.Programs.Where(p => p.Id == cmd.ProgramId).ExecuteUpdateAsync(u => u.SetProperty(p => p.Weeks, p => p.Weeks), ct);
             var program = await db.Programs.FindAsync([cmd.ProgramId], ct) ?? throw new NotFoundException("program", cmd.ProgramId);
+            program.RequireOpen();
             var now = clock.GetUtcNow();
             var current = await db.RegionDemands.Where(d => d.ProgramId == program.Id).ToListAsync(ct);
             foreach (var row in current)

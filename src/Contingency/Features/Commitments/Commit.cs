@@ -64,6 +64,7 @@ public sealed partial class CommitHandler(ContingencyDb db, TimeProvider clock, 
             // waits and finds the provider inactive, or commits first and is withdrawn with the others.
             await db.Providers.Where(p => p.Id == cmd.ProviderId).ExecuteUpdateAsync(s => s.SetProperty(p => p.Status, p => p.Status), ct);
             var program = await db.Programs.FindAsync([cmd.ProgramId], ct) ?? throw new NotFoundException("program", cmd.ProgramId);
+            program.RequireOpen();
             var provider = await db.Providers.FindAsync([cmd.ProviderId], ct) ?? throw new NotFoundException("provider", cmd.ProviderId!);
             var now = clock.GetUtcNow();
             var commitment = new Commitment(Ids.New(), program, provider, cmd.SlotsPerDay!.Value, WeekdaySet.Of(cmd.Weekdays!),

@@ -19,14 +19,14 @@ public static class CommitmentsEndpoints
         }).WithSummary("Record a provider's commitment to a program").WithName("createCommitment")
             .Allow(Roles.Enrollment)
             .ProducesErrors(409, "already-committed")
-            .ProducesErrors(422, "outside-program", "in-the-past", "no-slots", "provider-inactive");
+            .ProducesErrors(422, "outside-program", "in-the-past", "no-slots", "provider-inactive", "program-closed");
 
         group.MapPost("/programs/{programId}/commitments/preview", async Task<Ok<CommitmentPreview>> (string programId, CommitBody body, ISender sender, CancellationToken ct) =>
             TypedResults.Ok(await sender.Send(PreviewCommitment.From(programId, body), ct)))
             .WithSummary("What a commitment would be: its slots per week and its payment schedule; nothing is saved").WithName("previewCommitment")
             .Allow(Roles.Enrollment)
             .ProducesErrors(409, "already-committed")
-            .ProducesErrors(422, "outside-program", "in-the-past", "no-slots", "provider-inactive");
+            .ProducesErrors(422, "outside-program", "in-the-past", "no-slots", "provider-inactive", "program-closed");
 
         group.MapGet("/programs/{id}/commitments", async Task<Ok<Paged<CommitmentView>>> (string id, string? status, string? region,
                 int? page, int? pageSize, ISender sender, CancellationToken ct) =>
@@ -43,7 +43,7 @@ public static class CommitmentsEndpoints
             .WithSummary("Withdraw a commitment from a date on; displaces the bookings it held").WithName("withdrawCommitment")
             .Allow(Roles.Enrollment)
             .ProducesErrors(409, "invalid-transition", "concurrent-update")
-            .ProducesErrors(422, "in-the-past", "outside-commitment");
+            .ProducesErrors(422, "in-the-past", "outside-commitment", "program-closed");
 
         return group;
     }

@@ -40,6 +40,7 @@ public sealed class PreviewCommitmentHandler(ContingencyDb db, TimeProvider cloc
     {
         var program = await db.Programs.AsNoTracking().FirstOrDefaultAsync(p => p.Id == cmd.ProgramId, ct)
             ?? throw new NotFoundException("program", cmd.ProgramId);
+        program.RequireOpen();
         var provider = await db.Providers.AsNoTracking().FirstOrDefaultAsync(p => p.Id == cmd.ProviderId, ct)
             ?? throw new NotFoundException("provider", cmd.ProviderId!);
         var now = clock.GetUtcNow();

@@ -4,6 +4,7 @@ using System.ComponentModel.DataAnnotations;
 using Contingency.Data;
 using Contingency.Data.Entities;
 using Contingency.Data.Payments;
+using Contingency.Features.Programs;
 using Contingency.Infrastructure;
 using FluentValidation;
 using Mediator;
@@ -36,6 +37,7 @@ public sealed partial class WithdrawHandler(ContingencyDb db, TimeProvider clock
                 .ExecuteUpdateAsync(s => s.SetProperty(c => c.EndsOn, c => c.EndsOn), ct);
             var commitment = await db.Commitments.FindAsync([cmd.CommitmentId], ct)
                 ?? throw new NotFoundException("commitment", cmd.CommitmentId);
+            await ProgramGuard.RequireOpenAsync(db, commitment.ProgramId, ct);
             var displaced = await Withdrawal.ApplyAsync(db, commitment, cmd.EffectiveOn!.Value, cmd.Reason!.Trim(), clock, ct);
             await db.SaveChangesAsync(ct);
             return (commitment, displaced);

@@ -28,7 +28,7 @@ public static class DisplacedEndpoints
             .Allow(Roles.Scheduling)
             .RateLimitedPerCaller()
             .ProducesErrors(409, "slot-taken", "invalid-transition", "already-rebooked")
-            .ProducesErrors(422, "not-a-committed-slot", "in-the-past", "modality-not-offered", "outside-program");
+            .ProducesErrors(422, "not-a-committed-slot", "in-the-past", "modality-not-offered", "outside-program", "program-closed");
 
         return group;
     }

@@ -4,6 +4,7 @@ using System.ComponentModel.DataAnnotations;
 using Contingency.Data;
 using Contingency.Data.Entities;
 using Contingency.Features.Booking;
+using Contingency.Features.Programs;
 using Contingency.Infrastructure;
 using FluentValidation;
 using Mediator;
@@ -36,6 +37,7 @@ public sealed partial class RebookHandler(ContingencyDb db, TimeProvider clock, 
     {
         var now = clock.GetUtcNow();
         var displaced = await db.Appointments.FindAsync([cmd.AppointmentId], ct) ?? throw new NotFoundException("appointment", cmd.AppointmentId);
+        await ProgramGuard.RequireOpenAsync(db, displaced.ProgramId, ct);
         if (displaced.Status != Appointment.Displaced)
             throw new ConflictException(ErrorCodes.InvalidTransition, $"Only a displaced appointment is rebooked; this one is {displaced.Status}.");
         if (displaced.RebookedAsId is { } already)

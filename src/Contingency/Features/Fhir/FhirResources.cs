@@ -63,6 +63,7 @@ public static class FhirResources
         {
             Id = a.Id,
             Status = StatusOf(a.Status),
+            Comment = a.Status == Appointment.Unresolved ? "Unresolved: its program closed with no outcome recorded for it." : null,
             CancelationReason = CancellationOf(a),
             AppointmentType = a.Kind == Appointment.FollowUp
                 ? new CodeableConcept(AppointmentTypes, "FOLLOWUP", "A follow up visit from a previous appointment", "follow-up")
@@ -81,8 +82,13 @@ public static class FhirResources
                 },
                 new FhirAppointment.ParticipantComponent
                 {
-                    // The plan's own reference for the member, as an identifier: no name, nothing more.
-                    Actor = new ResourceReference { Type = "Patient", Identifier = new Identifier(memberSystem, a.MemberRef) },
+                    // The plan's own reference for the member, as an identifier: no name, nothing more. Once
+                    // retention replaced it with its hash, the hash is no identifier in the plan's system.
+                    Actor = new ResourceReference
+                    {
+                        Type = "Patient",
+                        Identifier = new Identifier(a.MemberDataHashedAt is null ? memberSystem : HashedMemberSystem, a.MemberRef),
+                    },
                     Required = FhirAppointment.ParticipantRequired.Required,
                     Status = ParticipationStatus.Accepted,
                 },
@@ -93,9 +99,14 @@ public static class FhirResources
         return resource;
     }
 
+    /// <summary>The system of a member reference replaced by its one-way hash (README, "Retention"): it names no one.</summary>
+    public const string HashedMemberSystem = "urn:contingency:hashed-member";
+
     public static FhirAppointment.AppointmentStatus StatusOf(string status) => status switch
     {
-        Appointment.Booked => FhirAppointment.AppointmentStatus.Booked,
+        // FHIR has no status for "the program closed with no outcome recorded": it stays as it last was, booked,
+        // and its comment says so (see Comment).
+        Appointment.Booked or Appointment.Unresolved => FhirAppointment.AppointmentStatus.Booked,
         Appointment.Completed => FhirAppointment.AppointmentStatus.Fulfilled,
         Appointment.NoShow => FhirAppointment.AppointmentStatus.Noshow,
         Appointment.Cancelled or Appointment.Displaced => FhirAppointment.AppointmentStatus.Cancelled,

@@ -24,7 +24,7 @@ public sealed class SearchAppointmentsHandler(ContingencyDb db, Caller caller, I
     /// <summary>FHIR's appointment statuses, and the service's statuses each one covers (none for those it never uses).</summary>
     private static readonly Dictionary<string, string[]> Statuses = new()
     {
-        ["booked"] = [Appointment.Booked],
+        ["booked"] = [Appointment.Booked, Appointment.Unresolved],
         ["fulfilled"] = [Appointment.Completed],
         ["noshow"] = [Appointment.NoShow],
         ["cancelled"] = [Appointment.Cancelled, Appointment.Displaced],

@@ -111,7 +111,26 @@ public sealed partial class PaymentTriggers(ISchedulerFactory schedulers, TimePr
     }
 
     /// <summary>
-    /// At start: every program has its job and its next moment armed, and a program with payments
+    /// A closed program owes nothing more (it closes only once every payment is released): its
+    /// payment-run job and triggers go. Best effort, as arming is: a job left behind (or armed again by
+    /// a run that finished as the program closed) is removed by its own run, which the closed program
+    /// refuses, and by the next start.
+    /// </summary>
+    public async Task RetireAsync(string programId, CancellationToken ct)
+    {
+        try
+        {
+            var scheduler = await schedulers.GetScheduler(ct);
+            if (await scheduler.DeleteJob(JobKeyOf(programId), ct)) Retired(log, programId);
+        }
+        catch (SchedulerException e)
+        {
+            NotRetired(log, e, programId);
+        }
+    }
+
+    /// <summary>
+    /// At start: every open program has its job and its next moment armed, and a program with payments
     /// already due and no missed trigger waiting to fire (a crash between saving and arming, or a
     /// store from before moment triggers) gets its run now.
     /// </summary>
@@ -131,6 +150,11 @@ public sealed partial class PaymentTriggers(ISchedulerFactory schedulers, TimePr
         var now = clock.GetUtcNow();
         foreach (var program in await db.Programs.AsNoTracking().ToListAsync(ct))
         {
+            if (program.ClosedAt is not null)
+            {
+                await triggers.RetireAsync(program.Id, ct);
+                continue;
+            }
             await triggers.ArmAsync(program, ct);
             var missedWillFire = await ArmedAsync(scheduler, program.Id, ct) is { } armed && armed.NextFireTimeUtc <= now;
             if (!missedWillFire && await db.Payments.AnyAsync(p => p.ProgramId == program.Id && p.Status == Payment.Scheduled && p.DueAt <= now, ct))
@@ -140,6 +164,12 @@ public sealed partial class PaymentTriggers(ISchedulerFactory schedulers, TimePr
 
     [LoggerMessage(LogLevel.Information, "Payment run of program {ProgramId} armed for {Moment}")]
     private static partial void Armed(ILogger logger, string programId, DateTimeOffset moment);
+
+    [LoggerMessage(LogLevel.Information, "Payment run of closed program {ProgramId} removed")]
+    private static partial void Retired(ILogger logger, string programId);
+
+    [LoggerMessage(LogLevel.Warning, "Program {ProgramId} is closed but its payment run could not be removed; the next start removes it")]
+    private static partial void NotRetired(ILogger logger, Exception exception, string programId);
 
     [LoggerMessage(LogLevel.Warning, "Could not ask for an immediate payment run of program {ProgramId}")]
     private static partial void RunNotRequested(ILogger logger, Exception exception, string programId);

@@ -22,7 +22,8 @@ public static class PaymentsEndpoints
             TypedResults.Ok(await sender.Send(new RunPayments(id), ct)))
             .WithSummary("Release every payment of the program that is due, now, into one batch").WithName("runPayments")
             .Allow(Roles.Finance)
-            .ProducesErrors(409, "concurrent-update");
+            .ProducesErrors(409, "concurrent-update")
+            .ProducesErrors(422, "program-closed");
 
         group.MapGet("/programs/{id}/payments", async Task<Ok<Paged<PaymentView>>> (string id, string? status, QueryDate? dueBefore,
                 int? page, int? pageSize, ISender sender, CancellationToken ct) =>

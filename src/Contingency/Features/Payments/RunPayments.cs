@@ -29,6 +29,13 @@ public sealed partial class RunPaymentsHandler(
     {
         var program = await db.Programs.AsNoTracking().FirstOrDefaultAsync(p => p.Id == cmd.ProgramId, ct)
             ?? throw new NotFoundException("program", cmd.ProgramId);
+        if (program.ClosedAt is not null)
+        {
+            // A closed program owes nothing (it closed once every payment was released): its run, if one
+            // was armed again by a run that finished as it closed, goes now, and nothing is armed.
+            await triggers.RetireAsync(program.Id, CancellationToken.None);
+            throw CareProgram.Closed(program.Id);
+        }
         // One span per run, whoever asked for it (a trigger, a person): the program, the batch and what it released.
         using var span = Instrumentation.Source.StartActivity("payment run");
         span?.SetTag(Instrumentation.ProgramId, program.Id);
@@ -63,8 +70,10 @@ public sealed partial class RunPaymentsHandler(
         finally
         {
             // Armed whether or not this run got through: the trigger that fired it is spent, and what
-            // stays due is released at the next moment rather than left waiting for a restart.
-            await triggers.AfterCommitAsync(program, somethingDueNow: false, CancellationToken.None);
+            // stays due is released at the next moment rather than left waiting for a restart. Not for
+            // a program that closed meanwhile (the close removed its run).
+            if (!await db.Programs.AsNoTracking().AnyAsync(p => p.Id == program.Id && p.ClosedAt != null, CancellationToken.None))
+                await triggers.AfterCommitAsync(program, somethingDueNow: false, CancellationToken.None);
         }
     }
 

@@ -4,6 +4,7 @@ using Contingency.Infrastructure.Security;
 using Contingency.Infrastructure.OpenApi;
 using Mediator;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Mvc.ModelBinding;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 public static class ProgramsEndpoints
@@ -34,7 +35,18 @@ public static class ProgramsEndpoints
             .Allow(Roles.Enrollment)
             .AcceptsIdempotencyKey()
             .ProducesErrors(409, "concurrent-update")
-            .ProducesErrors(422, "too-long", "idempotency-key-reused");
+            .ProducesErrors(422, "too-long", "idempotency-key-reused", "program-closed");
+
+        group.MapPost("/{id}/close", async Task<Ok<ProgramView>> (string id,
+                [FromBody(EmptyBodyBehavior = EmptyBodyBehavior.Allow)] CloseProgramBody? body, ISender sender, CancellationToken ct) =>
+            TypedResults.Ok(await sender.Send(new CloseProgram(id, body?.Force ?? false), ct)))
+            .WithSummary("Close a program whose end date has passed").WithName("closeProgram")
+            .WithDescription("Afterwards every write to the program is 422 program-closed. Refused while payments are not released " +
+                "(409 payments-outstanding, listing paymentIds and their count) or past appointments have no outcome (409 " +
+                "open-appointments, listing appointmentIds, the first 1,000, and their count) unless force is true, which marks them unresolved.")
+            .Allow(Roles.Enrollment)
+            .ProducesErrors(409, "open-appointments", "payments-outstanding", "concurrent-update")
+            .ProducesErrors(422, "program-not-ended", "program-closed");
 
         // Outside the contract's /api/programs group on purpose: its own path, its own (wider) roles.
         app.MapGet("/api/program-directory", async Task<Ok<IReadOnlyList<ProgramEntry>>> (ISender sender, CancellationToken ct) =>

@@ -36,9 +36,10 @@ public sealed class AuditedType
     /// Not audited: the audit trail itself; stored answers to idempotent requests (bookkeeping of
     /// the write they answer, and they hold the member's reference inside the stored body); and the
     /// release guard rows, which repeat what the released payment's own entry says
-    /// (<c>status: scheduled → released; batchId: … </c>) and would double a payment run's trail.
+    /// (<c>status: scheduled → released; batchId: … </c>) and would double a payment run's trail; and
+    /// the retention jobs' last runs, written over every 15 minutes (what a run changes is audited itself).
     /// </summary>
-    private static readonly HashSet<Type> NotAudited = [typeof(AuditEntry), typeof(IdempotencyRecord), typeof(PaymentRelease), typeof(BookedCount)];
+    private static readonly HashSet<Type> NotAudited = [typeof(AuditEntry), typeof(IdempotencyRecord), typeof(PaymentRelease), typeof(BookedCount), typeof(RetentionRun)];
 
     /// <summary>Bookkeeping every write touches: the entry's own time says as much.</summary>
     private static readonly HashSet<string> Bookkeeping = ["CreatedAt", "UpdatedAt", "BookingsVersion"];

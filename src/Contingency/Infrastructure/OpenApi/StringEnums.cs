@@ -16,8 +16,7 @@ using Contingency.Features.Slots;
 /// </summary>
 public static class StringEnums
 {
-    private static readonly string[] AppointmentStatuses =
-        [Appointment.Booked, Appointment.Completed, Appointment.NoShow, Appointment.Cancelled, Appointment.Displaced];
+    private static readonly string[] AppointmentStatuses = Appointment.Statuses;
     private static readonly string[] AppointmentKinds = [Appointment.Intake, Appointment.FollowUp];
     private static readonly string[] CommitmentStatuses = [Commitment.Active, Commitment.Withdrawn];
     private static readonly string[] PaymentKinds = [Payment.SigningBonus, Payment.Advance, Payment.Adjustment];

@@ -73,7 +73,8 @@ public sealed class ContingencyMetrics
         releasedAmount.Add((double)amount, tag);
     }
 
-    public void Fired(TimeSpan late) => fireLag.Record(Math.Max(0, late.TotalSeconds));
+    public void Fired(TimeSpan late, string jobGroup) =>
+        fireLag.Record(Math.Max(0, late.TotalSeconds), new KeyValuePair<string, object?>(Instrumentation.JobGroup, jobGroup));
 
     public void DatabaseError(string kind) => databaseErrors.Add(1, new KeyValuePair<string, object?>(Instrumentation.ErrorType, kind));
 }

@@ -13,7 +13,7 @@ public sealed class FireLagListener(ContingencyMetrics metrics) : IJobListener
 
     public ValueTask JobToBeExecuted(IJobExecutionContext context, CancellationToken cancellationToken = default)
     {
-        if (context.ScheduledFireTimeUtc is { } scheduled) metrics.Fired(context.FireTimeUtc - scheduled);
+        if (context.ScheduledFireTimeUtc is { } scheduled) metrics.Fired(context.FireTimeUtc - scheduled, context.JobDetail.Key.Group);
         return ValueTask.CompletedTask;
     }
 

@@ -33,4 +33,7 @@ public static class Instrumentation
     public const string PaymentsAmount = "contingency.payment_run.amount";
     public const string Currency = "contingency.currency";
     public const string PaymentRunOutcome = "contingency.payment_run.outcome";
+    // Quartz's own names for its groups, as its metrics carry them.
+    public const string TriggerGroup = "quartz.trigger.group";
+    public const string JobGroup = "quartz.job.group";
 }

@@ -25,16 +25,21 @@ public sealed class OperationsGauges(TimeProvider clock)
 
     public static readonly TimeSpan Stale = TimeSpan.FromMinutes(2);
 
-    private sealed record Reading(DateTimeOffset At, double LagSeconds, IReadOnlyList<(string ProgramId, long Overdue)> Overdue);
+    private sealed record Reading(DateTimeOffset At, IReadOnlyList<(string Group, double Seconds)> Lag, IReadOnlyList<(string ProgramId, long Overdue)> Overdue);
 
     private volatile Reading? last;
 
-    public void Record(DateTimeOffset at, double lagSeconds, IReadOnlyList<(string ProgramId, long Overdue)> overdue) =>
-        last = new Reading(at, lagSeconds, overdue);
+    public void Record(DateTimeOffset at, IReadOnlyList<(string Group, double Seconds)> lag, IReadOnlyList<(string ProgramId, long Overdue)> overdue) =>
+        last = new Reading(at, lag, overdue);
 
     private Reading? Current => last is { } reading && clock.GetUtcNow() - reading.At <= Stale ? reading : null;
 
-    public IEnumerable<Measurement<double>> SchedulerLag() => Current is { } r ? [new Measurement<double>(r.LagSeconds)] : [];
+    /// <summary>Per trigger group (payments, retention, ...): how late its oldest due trigger is, 0 when none waits.</summary>
+    public IEnumerable<Measurement<double>> SchedulerLag() =>
+        Current is not { } r ? []
+        // No trigger at all (a store with no program yet): nothing is late.
+        : r.Lag.Count == 0 ? [new Measurement<double>(0)]
+        : r.Lag.Select(g => new Measurement<double>(g.Seconds, new KeyValuePair<string, object?>(Instrumentation.TriggerGroup, g.Group)));
 
     public IEnumerable<Measurement<long>> OverduePayments() =>
         Current is { } r
@@ -57,8 +62,9 @@ public sealed partial class GaugeReader(
     // job, or left in error (a job that cannot be loaded never fires). Paused ones are an operator's choice.
     // Quartz names its tables unquoted and stores instants as UTC ticks; the statement is the same on every provider.
     private const string OldestDue = $"""
-        SELECT MIN(NEXT_FIRE_TIME) FROM {QuartzSchema.Prefix}TRIGGERS
-        WHERE SCHED_NAME = @name AND TRIGGER_STATE IN ('WAITING', 'ACQUIRED', 'BLOCKED', 'ERROR') AND NEXT_FIRE_TIME <= @now
+        SELECT TRIGGER_GROUP,
+            MIN(CASE WHEN TRIGGER_STATE IN ('WAITING', 'ACQUIRED', 'BLOCKED', 'ERROR') AND NEXT_FIRE_TIME <= @now THEN NEXT_FIRE_TIME END)
+        FROM {QuartzSchema.Prefix}TRIGGERS WHERE SCHED_NAME = @name GROUP BY TRIGGER_GROUP
         """;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -96,10 +102,15 @@ public sealed partial class GaugeReader(
             command.CommandTimeout = (int)Timeout.TotalSeconds;
             Add(command, "@name", Scheduling.Name(config));
             Add(command, "@now", now.UtcTicks);
-            object? oldest;
+            var lag = new List<(string Group, double Seconds)>();
             try
             {
-                oldest = await command.ExecuteScalarAsync(timeout.Token);
+                await using var rows = await command.ExecuteReaderAsync(timeout.Token);
+                while (await rows.ReadAsync(timeout.Token))
+                {
+                    var seconds = rows.IsDBNull(1) ? 0 : Math.Max(0, (now - new DateTimeOffset(Convert.ToInt64(rows.GetValue(1)), TimeSpan.Zero)).TotalSeconds);
+                    lag.Add((rows.GetString(0), seconds));
+                }
             }
             catch (DbException e)
             {
@@ -107,7 +118,6 @@ public sealed partial class GaugeReader(
                 metrics.DatabaseError(DatabaseErrorCounter.KindOf(e));
                 throw;
             }
-            var lag = oldest is null or DBNull ? 0 : Math.Max(0, (now - new DateTimeOffset(Convert.ToInt64(oldest), TimeSpan.Zero)).TotalSeconds);
 
             var cutoff = now - OperationsGauges.OverdueAfter;
             // Per program, so each count is a range of the (ProgramId, Status, DueAt) index, not a scan of every payment.

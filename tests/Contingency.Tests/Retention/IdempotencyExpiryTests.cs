@@ -1,0 +1,139 @@
+namespace Contingency.Tests.Retention;
+
+using System.Net;
+using System.Text.Json;
+using Contingency.Data;
+using Contingency.Data.Entities;
+using Contingency.Features.Retention;
+using Contingency.Tests.Support;
+using Mediator;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using Quartz;
+
+/// <summary>Idempotency records answer retries for Retention:IdempotencyHours, then the key is a new request's, and the expiry job removes them.</summary>
+public sealed class IdempotencyExpiryTests
+{
+    private static async Task<int> RecordCount(ContingencyApp app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ContingencyDb>().IdempotencyRecords.CountAsync();
+    }
+
+    private static async Task<int> Expire(ContingencyApp app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        return await scope.ServiceProvider.GetRequiredService<ISender>().Send(new ExpireIdempotencyRecords());
+    }
+
+    [Fact]
+    public async Task A_key_replays_within_the_window_and_is_a_new_request_after_it()
+    {
+        await using var app = new ContingencyApp { SchedulerRuns = false };
+        var api = app.Api();
+        var (_, providerId, _) = await api.Scenario();
+        var first = Api.BookingBody(providerId, "2027-03-02T09:00:00-08:00", memberRef: "M-RETRY-1");
+
+        var booked = (await api.Post("/api/appointments", first, "key-1")).Expect(HttpStatusCode.Created);
+        (await api.Post("/api/appointments", Api.BookingBody(providerId, "2027-03-02T11:00:00-08:00"), "key-2")).Expect(HttpStatusCode.Created);
+        (await api.Post("/api/appointments", Api.BookingBody(providerId, "2027-03-02T12:00:00-08:00"), "key-3")).Expect(HttpStatusCode.Created);
+        app.Clock.Advance(TimeSpan.FromHours(23));
+        Assert.Equal(booked.Id(), (await api.Post("/api/appointments", first, "key-1")).Expect(HttpStatusCode.Created).Id());
+        (await api.Post("/api/appointments", Api.BookingBody(providerId, "2027-03-02T10:00:00-08:00"), "key-2"))
+            .ExpectProblem(HttpStatusCode.UnprocessableEntity, "idempotency-key-reused");
+        Assert.Equal(0, await Expire(app)); // nothing is old enough yet
+        Assert.Equal(3, await RecordCount(app));
+
+        // A day after, before any job has run: an expired record answers nothing; its key is a new request's.
+        app.Clock.Advance(TimeSpan.FromHours(1));
+        var third = (await api.Post("/api/appointments", Api.BookingBody(providerId, "2027-03-02T13:00:00-08:00"), "key-3")).Expect(HttpStatusCode.Created);
+        Assert.Equal(third.Id(), (await api.Post("/api/appointments", Api.BookingBody(providerId, "2027-03-02T13:00:00-08:00"), "key-3"))
+            .Expect(HttpStatusCode.Created).Id());
+
+        // The job removes the other two; the same request under key-1 is then a new booking of a slot now taken,
+        // and another request under key-2 is no longer refused as a reused key: it books.
+        Assert.Equal(2, await Expire(app));
+        Assert.Equal(1, await RecordCount(app)); // key-3's new answer
+        (await api.Post("/api/appointments", first, "key-1")).ExpectProblem(HttpStatusCode.Conflict, "slot-taken");
+        var other = Api.BookingBody(providerId, "2027-03-02T10:00:00-08:00", memberRef: "M-RETRY-2");
+        var again = (await api.Post("/api/appointments", other, "key-2")).Expect(HttpStatusCode.Created);
+        Assert.NotEqual(booked.Id(), again.Id());
+        Assert.Equal(again.Id(), (await api.Post("/api/appointments", other, "key-2")).Expect(HttpStatusCode.Created).Id());
+    }
+
+    [Theory]
+    [InlineData(5)] // two whole batches of 2 and one short
+    [InlineData(4)] // batches that come out even: a last, empty one ends the run
+    public async Task The_expiry_removes_only_records_older_than_the_window_in_batches(int old)
+    {
+        await using var app = new ContingencyApp { SchedulerRuns = false };
+        app.Settings["Retention:IdempotencyHours"] = "2";
+        app.Settings["Retention:BatchSize"] = "2";
+        var api = app.Api();
+        var (_, providerId, _) = await api.Scenario();
+        for (var hour = 9; hour < 9 + old; hour++)
+            (await api.Post("/api/appointments", Api.BookingBody(providerId, $"2027-03-02T{hour:00}:00:00-08:00"), $"old-{hour}")).Expect(HttpStatusCode.Created);
+        app.Clock.Advance(TimeSpan.FromHours(1));
+        (await api.Post("/api/appointments", Api.BookingBody(providerId, "2027-03-03T12:00:00-08:00"), "young")).Expect(HttpStatusCode.Created);
+        app.Clock.Advance(TimeSpan.FromHours(1));
+
+        Assert.Equal(old, await Expire(app));
+        Assert.Equal(1, await RecordCount(app));
+        Assert.Equal(0, await Expire(app)); // a second run finds nothing left
+    }
+
+    [Fact]
+    public async Task The_job_fires_from_the_scheduler_records_its_run_and_leaves_an_audit_entry()
+    {
+        await using var app = new ContingencyApp();
+        var api = app.Api();
+        var (_, providerId, _) = await api.Scenario();
+        (await api.Post("/api/appointments", Api.BookingBody(providerId, "2027-03-02T09:00:00-08:00"), "key-1")).Expect(HttpStatusCode.Created);
+        app.Clock.Advance(TimeSpan.FromHours(25));
+
+        // The job's own trigger has a moment in the past now too and may fire as well: either run removes the
+        // record, and a run that removes nothing leaves no audit entry.
+        var scheduler = await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+        await scheduler.TriggerJob(RetentionJobs.KeyOf(ExpireIdempotencyRecords.Job));
+        async Task<List<JsonElement>> Entries() =>
+            (await api.Get($"/api/audit?entityType=retention-job&entityId={ExpireIdempotencyRecords.Job}")).Expect(HttpStatusCode.OK)
+                .GetProperty("items").EnumerateArray().ToList();
+        Assert.True(await Eventually.True(async () => await RecordCount(app) == 0 && (await Entries()).Count > 0));
+
+        var entry = Assert.Single(await Entries());
+        Assert.Equal(("system", ExpireIdempotencyRecords.Job), (entry.Str("actor"), entry.Str("action")));
+        Assert.StartsWith("1 idempotency records older than 24 h removed", entry.Str("summary"));
+        var run = (await api.Get("/api/retention")).Expect(HttpStatusCode.OK).GetProperty("jobs").EnumerateArray()
+            .Single(j => j.Str("name") == ExpireIdempotencyRecords.Job).GetProperty("lastRun");
+        Assert.Equal("completed", run.Str("outcome"));
+    }
+
+    /// <summary>
+    /// Bookings go on while the expiry removes thousands of records in small batches: every one of them
+    /// is answered (none fails on the lock), and every old record is gone. How long they wait is measured
+    /// in BENCHMARKS.md ("Idempotency expiry under a booking load"), not here.
+    /// </summary>
+    [Fact]
+    public async Task Bookings_go_on_while_the_expiry_runs()
+    {
+        await using var app = new ContingencyApp { SchedulerRuns = false };
+        app.Settings["Retention:BatchSize"] = "100";
+        var api = app.Api();
+        var (_, providerId, _) = await api.Scenario();
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ContingencyDb>();
+            db.IdempotencyRecords.AddRange(Enumerable.Range(0, 3_000).Select(i =>
+                new IdempotencyRecord($"old:{i:D5}", new string('a', 64), $"r-{i}", "{}", app.Now.AddDays(-2))));
+            await db.SaveChangesAsync();
+        }
+
+        var expiry = Expire(app);
+        int[] days = [2, 3, 4, 5, 8]; // Tuesday 2 March to Monday 8 March, weekdays
+        var bookings = await Task.WhenAll(Enumerable.Range(0, 30).Select(i =>
+            api.Post("/api/appointments", Api.BookingBody(providerId, $"2027-03-{days[i / 6]:00}T{9 + i % 6:00}:00:00-08:00"), $"new-{i}")));
+        Assert.Equal(3_000, await expiry);
+        Assert.All(bookings, b => b.Expect(HttpStatusCode.Created));
+        Assert.Equal(30, await RecordCount(app)); // the bookings' own records stay
+    }
+}

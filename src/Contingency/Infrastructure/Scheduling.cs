@@ -41,6 +41,9 @@ public static class Scheduling
     /// </summary>
     public static readonly TimeSpan MisfireThreshold = TimeSpan.FromSeconds(60);
 
+    /// <summary>The trigger groups the service schedules: each has a scheduler-lag series, 0 while none of its triggers waits.</summary>
+    public static readonly IReadOnlyList<string> TriggerGroups = [PaymentTriggers.Group, RetentionJobs.Group];
+
     public static bool Clustered(IConfiguration config) => bool.TryParse(config["Scheduler:Clustered"], out var clustered) && clustered;
 
     /// <summary>Why the scheduler settings cannot be used with this database, in one line; null when they can.</summary>

@@ -153,4 +153,38 @@ public sealed class ProgramCloseTests
         Assert.True(routes.Count > writes.Length, $"only {routes.Count} write routes found");
         Assert.All(routes, r => Assert.True(covered.Contains(r) || notProgramWrites.Contains(r), $"{r} is not checked against a closed program"));
     }
+
+    /// <summary>
+    /// A close and an extension of the same program at once: one of them wins. Either the program is
+    /// closed with its old weeks and the extension refused, or it was extended first and is still open
+    /// (its end date moved, so the close is refused as early). Never both, never a closed program
+    /// with more weeks.
+    /// </summary>
+    [Fact]
+    public async Task A_close_and_an_extension_at_once_never_both_succeed()
+    {
+        var p = await EndedProgram();
+        await using var _ = p.App;
+        p.App.Clock.SetUtcNow(new DateTimeOffset(2027, 3, 4, 18, 0, 0, TimeSpan.Zero));
+        foreach (var id in p.Open) (await p.Api.Post($"/api/appointments/{id}/complete", null)).Expect(HttpStatusCode.OK);
+        p.App.Clock.SetUtcNow(DayAfter);
+        (await p.Api.Post($"/api/programs/{p.ProgramId}/payment-runs", null)).Expect(HttpStatusCode.OK);
+
+        var answers = await Concurrently.AllAtOnce(2, i => i == 0
+            ? p.Api.Post($"/api/programs/{p.ProgramId}/close", null)
+            : p.Api.Post($"/api/programs/{p.ProgramId}/extend", new { weeks = 1 }));
+        var (close, extend) = (answers[0], answers[1]);
+        var program = (await p.Api.Get($"/api/programs/{p.ProgramId}")).Expect(HttpStatusCode.OK);
+        if (close.Status == HttpStatusCode.OK)
+        {
+            extend.ExpectProblem(HttpStatusCode.UnprocessableEntity, "program-closed");
+            Assert.Equal((8, JsonValueKind.String), (program.Int("weeks"), program.GetProperty("closedAt").ValueKind));
+        }
+        else
+        {
+            extend.Expect(HttpStatusCode.OK);
+            close.ExpectProblem(HttpStatusCode.UnprocessableEntity, "program-not-ended");
+            Assert.Equal((9, JsonValueKind.Null), (program.Int("weeks"), program.GetProperty("closedAt").ValueKind));
+        }
+    }
 }

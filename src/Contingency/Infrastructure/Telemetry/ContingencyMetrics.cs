@@ -50,7 +50,7 @@ public sealed class ContingencyMetrics
         databaseErrors = meter.CreateCounter<long>(DatabaseErrors, "{error}",
             "Database commands and connections that failed, by kind (error.type): unique_violation, transient_conflict, timeout, connection, cancelled, other.");
         meter.CreateObservableGauge(SchedulerLag, gauges.SchedulerLag, "s",
-            "How late the scheduler is: seconds since the scheduled fire of the oldest trigger that is due and has not fired (0 when none waits), read every 15 s. The same on every node.");
+            "How late the scheduler is, per trigger group: seconds since the scheduled fire of the group's oldest trigger that is due and has not fired (0 when none waits), read every 15 s. The same on every node.");
         meter.CreateObservableGauge(PaymentsOverdue, gauges.OverduePayments, "{payment}",
             "Payments scheduled with dueAt more than 15 minutes past and not released, by program, read every 15 s. The same on every node.");
         meter.CreateObservableGauge(GaugesAge, gauges.Age, "s",

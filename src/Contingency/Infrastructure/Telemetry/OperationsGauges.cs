@@ -29,17 +29,25 @@ public sealed class OperationsGauges(TimeProvider clock)
 
     private volatile Reading? last;
 
-    public void Record(DateTimeOffset at, IReadOnlyList<(string Group, double Seconds)> lag, IReadOnlyList<(string ProgramId, long Overdue)> overdue) =>
+    /// <summary>Keeps the newest reading: one that began earlier and finished later (a slow database) does not replace it.</summary>
+    public void Record(DateTimeOffset at, IReadOnlyList<(string Group, double Seconds)> lag, IReadOnlyList<(string ProgramId, long Overdue)> overdue)
+    {
+        if (last is { } newer && newer.At > at) return;
         last = new Reading(at, lag, overdue);
+    }
 
     private Reading? Current => last is { } reading && clock.GetUtcNow() - reading.At <= Stale ? reading : null;
 
-    /// <summary>Per trigger group (payments, retention, ...): how late its oldest due trigger is, 0 when none waits.</summary>
+    /// <summary>
+    /// Per trigger group: how late its oldest due trigger is, 0 when none waits. The service's own groups
+    /// (payments, retention) always have a series, with or without triggers, so the set of series does
+    /// not change from one reading to the next; another group (Quartz's for a run asked for at once)
+    /// has one while it has triggers.
+    /// </summary>
     public IEnumerable<Measurement<double>> SchedulerLag() =>
         Current is not { } r ? []
-        // No trigger at all (a store with no program yet): nothing is late.
-        : r.Lag.Count == 0 ? [new Measurement<double>(0)]
-        : r.Lag.Select(g => new Measurement<double>(g.Seconds, new KeyValuePair<string, object?>(Instrumentation.TriggerGroup, g.Group)));
+        : Scheduling.TriggerGroups.Where(g => r.Lag.All(l => l.Group != g)).Select(g => (Group: g, Seconds: 0d)).Concat(r.Lag)
+            .Select(g => new Measurement<double>(g.Seconds, new KeyValuePair<string, object?>(Instrumentation.TriggerGroup, g.Group)));
 
     public IEnumerable<Measurement<long>> OverduePayments() =>
         Current is { } r

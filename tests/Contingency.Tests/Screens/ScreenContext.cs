@@ -18,6 +18,13 @@ public sealed class ScreenContext : BunitContext
 {
     public ScreenContext(ContingencyApp app, params string[] roles) : this(app, null, roles) { }
 
+    /// <summary>
+    /// The screens reach the service over HTTP, as in production: on a machine busy with the rest of the
+    /// suite a first answer can take longer than bUnit's one-second default wait, which then fails a
+    /// screen that is merely slow. A screen that never shows what it should still fails.
+    /// </summary>
+    static ScreenContext() => DefaultWaitTimeout = TimeSpan.FromSeconds(15);
+
     /// <summary>A therapist signed in: the provider role, limited to this provider.</summary>
     public static ScreenContext AsProvider(ContingencyApp app, string providerId) => new(app, providerId, [Roles.Provider]);
 

@@ -180,8 +180,10 @@ public sealed class TelemetryTests
         await using var app = ContingencyApp.Over(path, new FakeTimeProvider(FirstPaymentMoment.AddHours(2)));
         telemetry.AddTo(app);
         _ = app.Services;
+        // The job's span ends last, once the command's and the run's have: wait for it, not only the run's.
         Assert.True(await Eventually.True(() => Task.FromResult(
-            telemetry.Spans.Any(s => s.OperationName == "payment run" && Tag(s, Instrumentation.PaymentRunOutcome) == "released"))));
+            telemetry.Spans.Any(s => s.OperationName == "payment run" && Tag(s, Instrumentation.PaymentRunOutcome) == "released")
+            && telemetry.Spans.Any(s => s.Source.Name == "Quartz" && Tag(s, "quartz.job.name") == $"payment-run.{programId}"))));
         telemetry.Flush(app);
 
         var spans = telemetry.Spans;

@@ -3,6 +3,7 @@ namespace Contingency.Tests.Retention;
 using System.Net;
 using System.Text.Json;
 using Contingency.Tests.Support;
+using Ical.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
@@ -84,6 +85,12 @@ public sealed class ProgramCloseTests
         var listed = (await p.Api.Get($"/api/appointments?programId={p.ProgramId}&status=unresolved")).Expect(HttpStatusCode.OK);
         Assert.Equal(p.Open.Order(), listed.GetProperty("items").EnumerateArray().Select(a => a.Id()).Order());
 
+        // The provider's calendar still holds the slot (busy) and says the appointment was left unresolved.
+        var feedUrl = (await p.Api.Post($"/api/providers/{p.ProviderId}/calendar-feed", null)).Expect(HttpStatusCode.OK).Str("url");
+        var calendar = Calendar.Load(await p.App.ClientWith(null).GetStringAsync(feedUrl))!;
+        var lastOpen = Assert.Single(calendar.Events, e => e.DtStart!.Value == new DateTime(2027, 4, 23, 10, 0, 0));
+        Assert.Equal(("Intake appointment (unresolved)", TransparencyType.Opaque), (lastOpen.Summary, lastOpen.Transparency));
+
         // The close is in the audit trail, and the payment run's job is gone from the scheduler.
         var audit = (await p.Api.Get($"/api/audit?entityType=program&entityId={p.ProgramId}")).Expect(HttpStatusCode.OK);
         Assert.Contains(audit.GetProperty("items").EnumerateArray(), e => e.Str("action") == "close-program" && e.Str("summary").Contains("closedAt"));
@@ -152,6 +159,50 @@ public sealed class ProgramCloseTests
             .ToList();
         Assert.True(routes.Count > writes.Length, $"only {routes.Count} write routes found");
         Assert.All(routes, r => Assert.True(covered.Contains(r) || notProgramWrites.Contains(r), $"{r} is not checked against a closed program"));
+    }
+
+    /// <summary>
+    /// A forced close while the outcomes of its open appointments are being recorded: each appointment
+    /// ends with exactly one of the two writes. An outcome that was answered 200 is the appointment's
+    /// status; one that was refused left it to the close, which marked it unresolved; and the program is
+    /// closed exactly when the close was answered 200 (a close that lost the race changed nothing).
+    /// </summary>
+    [Fact]
+    public async Task A_forced_close_and_outcomes_recorded_at_once_never_overwrite_each_other()
+    {
+        var p = await EndedProgram();
+        await using var _ = p.App;
+        p.App.Clock.SetUtcNow(DayAfter);
+        (await p.Api.Post($"/api/programs/{p.ProgramId}/payment-runs", null)).Expect(HttpStatusCode.OK);
+
+        var outcomes = new[] { ("complete", "completed"), ("no-show", "no-show") };
+        var answers = await Concurrently.AllAtOnce(3, i => i == 0
+            ? p.Api.Post($"/api/programs/{p.ProgramId}/close", new { force = true })
+            : p.Api.Post($"/api/appointments/{p.Open[i - 1]}/{outcomes[i - 1].Item1}", null));
+
+        var close = answers[0];
+        Assert.True(close.Status is HttpStatusCode.OK or HttpStatusCode.Conflict, $"close: {(int)close.Status} {close.Raw}");
+        var program = (await p.Api.Get($"/api/programs/{p.ProgramId}")).Expect(HttpStatusCode.OK);
+        Assert.Equal(close.Status == HttpStatusCode.OK, program.GetProperty("closedAt").ValueKind == JsonValueKind.String);
+        for (var i = 0; i < p.Open.Length; i++)
+        {
+            var (answer, status) = (answers[i + 1], (await p.Api.Get($"/api/appointments/{p.Open[i]}")).Expect(HttpStatusCode.OK).Str("status"));
+            if (answer.Status == HttpStatusCode.OK)
+            {
+                Assert.Equal(outcomes[i].Item2, status);
+                continue;
+            }
+            // Refused: the close got there first (program-closed, or the status had moved on under it).
+            Assert.True(answer.Status is HttpStatusCode.UnprocessableEntity or HttpStatusCode.Conflict, $"{outcomes[i].Item1}: {(int)answer.Status} {answer.Raw}");
+            Assert.Equal(HttpStatusCode.OK, close.Status);
+            Assert.Equal("unresolved", status);
+        }
+        if (close.Status != HttpStatusCode.OK)
+        {
+            // A close that lost the race is refused as a lost race, and the outcomes it raced were all recorded.
+            Assert.Contains(close.Body.Str("code"), new[] { "concurrent-update", "invalid-transition" });
+            Assert.All(answers.Skip(1), a => Assert.Equal(HttpStatusCode.OK, a.Status));
+        }
     }
 
     /// <summary>

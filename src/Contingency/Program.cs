@@ -122,6 +122,7 @@ else if (await app.Services.PendingMigrationsProblem() is { } pending)
 }
 await Scheduling.PrepareLockRowsAsync(app.Services);
 await PaymentTriggers.SyncAllAsync(app.Services);
+await RetentionJobs.SyncAsync(app.Services);
 
 // Behind a proxy that ends TLS (deploy/k8s), its X-Forwarded-Proto/-For give the request's scheme and
 // client: the sign-in cookie is then Secure and OpenID Connect's redirect_uri https. Off by default:

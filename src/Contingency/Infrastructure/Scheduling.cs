@@ -109,7 +109,6 @@ public static class Scheduling
                 else if (clustered) o.GenerateInstanceId = true;
             });
             q.AddJobListener<Telemetry.FireLagListener>();
-            q.AddRetentionJobs();
             q.UsePersistentStore(store =>
             {
                 var provider = Database.Provider(config) ?? throw new InvalidOperationException(Database.UnsupportedProvider(config));

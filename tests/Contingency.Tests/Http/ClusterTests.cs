@@ -16,7 +16,8 @@ using Xunit.Abstractions;
 /// payment moments fall a minute or two after the test starts. Payment moments fire while all
 /// three run and pay once; a node killed with SIGKILL in the middle of a run is written off and
 /// another node runs it again, still once; bookings sent to all three nodes for the same slots
-/// have one winner per slot; a node started late fires nothing twice. On SQLite, which runs one
+/// have one winner per slot; a node started late fires nothing twice; the retention expiry, on a
+/// 5-second schedule, runs once per moment on the cluster. On SQLite, which runs one
 /// node, a clustered node refuses to start.
 /// </summary>
 [Collection(Alone.Name)]
@@ -59,6 +60,10 @@ public sealed class ClusterTests(ITestOutputHelper output)
             ["Logging__LogLevel__Default"] = "Warning",
             ["Logging__LogLevel__Contingency"] = "Information",
             ["Logging__LogLevel__Quartz"] = "Information",
+            // The idempotency expiry every 5 seconds rather than 15 minutes, to see it run on the cluster, and
+            // each firing logged with the moment it serves.
+            ["Retention__ExpirySchedule"] = "0/5 * * * * ?",
+            ["Logging__LogLevel__Contingency.Infrastructure.Telemetry.FireLagListener"] = "Debug",
         };
         var nodes = new Dictionary<string, RunningService>();
         try
@@ -66,6 +71,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
             var (migrated, migrateOut, migrateError) = await ServiceProcess.RunAsync(workDir, env, "migrate");
             Assert.True(migrated == 0, $"migrate exited with {migrated}: {migrateOut}{migrateError}");
 
+            var clusterStarted = DateTimeOffset.UtcNow;
             nodes["node-a"] = Start(workDir, env, "node-a");
             nodes["node-b"] = Start(workDir, env, "node-b");
             await Task.WhenAll(nodes.Values.Select(n => n.WaitUntilReadyAsync(Patience)));
@@ -115,6 +121,17 @@ public sealed class ClusterTests(ITestOutputHelper output)
             var logs = string.Join("\n", nodes.Values.Select(n => n.Output));
             Assert.Equal(1, Occurrences(logs, $"of program {program1}: "));
             Assert.Equal(1, Occurrences(logs, $"Payment run of program {program3}: nothing due"));
+
+            // The retention expiry ran on the cluster throughout, each of its moments on one node once (a
+            // recovered run of a killed node aside), where every node running its own trigger would fire
+            // each moment two or three times.
+            var expiries = System.Text.RegularExpressions.Regex.Matches(logs,
+                    @"Job retention\.expire-idempotency-records fires for (\S+) \(recovering: False\)")
+                .Select(m => m.Groups[1].Value).ToList();
+            var moments = (int)((DateTimeOffset.UtcNow - clusterStarted).TotalSeconds / 5);
+            output.WriteLine($"The idempotency expiry fired {expiries.Count} times in {moments} moments of its 5-second schedule");
+            Assert.Empty(expiries.GroupBy(m => m).Where(g => g.Count() > 1).Select(g => g.Key));
+            Assert.True(expiries.Count >= moments / 3, $"The expiry fired only {expiries.Count} times in {moments} moments.");
         }
         catch
         {

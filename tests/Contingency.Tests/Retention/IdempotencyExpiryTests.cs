@@ -108,6 +108,69 @@ public sealed class IdempotencyExpiryTests
         Assert.Equal("completed", run.Str("outcome"));
     }
 
+    /// <summary>Retention:ExpirySchedule is the job's trigger: GET /api/retention reports it, and the job runs on it.</summary>
+    [Fact]
+    public async Task A_configured_schedule_is_the_jobs_trigger()
+    {
+        await using var app = new ContingencyApp();
+        app.Settings["Retention:ExpirySchedule"] = "0 0 3 * * ?";
+        var api = app.Api();
+        var (_, providerId, _) = await api.Scenario();
+        (await api.Post("/api/appointments", Api.BookingBody(providerId, "2027-03-02T09:00:00-08:00"), "key-1")).Expect(HttpStatusCode.Created);
+
+        async Task<JsonElement> Job() => (await api.Get("/api/retention")).Expect(HttpStatusCode.OK).GetProperty("jobs").EnumerateArray()
+            .Single(j => j.Str("name") == ExpireIdempotencyRecords.Job);
+        var job = await Job();
+        Assert.Equal(("cron '0 0 3 * * ?' (UTC)", "0 0 3 * * ?"), (job.Str("schedule"), job.Str("cron")));
+        var next = job.GetProperty("nextRunAt").GetDateTimeOffset();
+        Assert.Equal(new TimeSpan(3, 0, 0), next.UtcDateTime.TimeOfDay);
+        Assert.InRange(next - app.Clock.GetUtcNow(), TimeSpan.Zero, TimeSpan.FromDays(1));
+        var other = Assert.Single((await api.Get("/api/retention")).Expect(HttpStatusCode.OK).GetProperty("jobs").EnumerateArray(), j => j.Str("name") == HashMemberData.Job);
+        Assert.Equal(("daily at 02:30 UTC", "0 30 2 * * ?"), (other.Str("schedule"), other.Str("cron")));
+
+        // Past the window and past a 03:00: the job runs, removes the record and waits for the next 03:00.
+        app.Clock.Advance(TimeSpan.FromHours(25));
+        Assert.True(await Eventually.True(async () => await RecordCount(app) == 0), "the configured schedule never ran the job");
+        Assert.True(await Eventually.True(async () => (await Job()).GetProperty("nextRunAt").GetDateTimeOffset() > app.Clock.GetUtcNow()));
+        Assert.Equal(new TimeSpan(3, 0, 0), (await Job()).GetProperty("nextRunAt").GetDateTimeOffset().UtcDateTime.TimeOfDay);
+    }
+
+    /// <summary>
+    /// A start writes a retention trigger only when it is missing or its schedule changed: a stored one is
+    /// left as it was (rewriting it from the starting node's clock could arm a moment another node had just
+    /// fired), and a changed schedule replaces it from then on.
+    /// </summary>
+    [Fact]
+    public async Task A_start_leaves_a_stored_trigger_alone_unless_its_schedule_changed()
+    {
+        var path = TempDatabase.NewPath();
+        var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(ContingencyApp.DefaultNow);
+        static async Task<ICronTrigger> Trigger(ContingencyApp app) =>
+            (ICronTrigger)(await (await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler())
+                .GetTrigger(RetentionJobs.TriggerKeyOf(ExpireIdempotencyRecords.Job)))!;
+
+        DateTimeOffset written;
+        await using (var first = ContingencyApp.Over(path, clock))
+        {
+            first.SchedulerRuns = false;
+            written = (await Trigger(first)).StartTimeUtc;
+        }
+        clock.Advance(TimeSpan.FromMinutes(5));
+        await using (var second = ContingencyApp.Over(path, clock))
+        {
+            second.SchedulerRuns = false;
+            var same = await Trigger(second);
+            Assert.Equal((written, "0 0/15 * * * ?"), (same.StartTimeUtc, same.CronExpressionString));
+        }
+        clock.Advance(TimeSpan.FromMinutes(5));
+        await using var third = ContingencyApp.Over(path, clock);
+        third.SchedulerRuns = false;
+        third.Settings["Retention:ExpirySchedule"] = "0 0 3 * * ?";
+        var changed = await Trigger(third);
+        Assert.Equal("0 0 3 * * ?", changed.CronExpressionString);
+        Assert.InRange(changed.StartTimeUtc, clock.GetUtcNow().AddSeconds(-1), clock.GetUtcNow());
+    }
+
     /// <summary>
     /// Bookings go on while the expiry removes thousands of records in small batches: every one of them
     /// is answered (none fails on the lock), and every old record is gone. How long they wait is measured

@@ -212,12 +212,12 @@ public sealed class MemberDataTests
             Assert.Equal(("failed", 2), (failed.Str("outcome"), failed.Int("affected")));
         }
 
-        // Restarted (the scheduler running this time), the job fires and finishes what is left.
+        // Restarted, the scheduler running this time: the job's daily moments passed while the service was
+        // down, and the trigger stored by the first start fires once for them, finishing what is left.
         await using var second = ContingencyApp.Over(path, clock);
         second.Settings["Retention:MemberDataDays"] = "30";
         second.Settings["Retention:BatchSize"] = "2";
-        var scheduler = await second.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
-        await scheduler.TriggerJob(RetentionJobs.KeyOf(HashMemberData.Job));
+        _ = second.Services;
         Assert.True(await Eventually.True(async () =>
             await Read(second, db => db.RetentionRuns.AsNoTracking().AnyAsync(r => r.Job == HashMemberData.Job && r.Outcome == RetentionRun.Completed))));
 

@@ -18,6 +18,11 @@ public sealed class RetentionPolicyTests
     [InlineData("Retention:MemberDataDays", "seven years")]
     [InlineData("Retention:BatchSize", "0")]
     [InlineData("Retention:BatchSize", "4001")]
+    [InlineData("Retention:ExpirySchedule", "every 15 minutes")]
+    [InlineData("Retention:ExpirySchedule", "0/15 * * * *")]                 // five fields: Unix cron, not Quartz's
+    [InlineData("Retention:ExpirySchedule", "0 0/15 * * * ? 2030")]          // a year: stops firing
+    [InlineData("Retention:MemberDataSchedule", "0 30 2 30 2 ?")]           // 30 February: never fires
+    [InlineData("Retention:MemberDataSchedule", "0 30 25 * * ?")]
     public void Out_of_range_settings_are_refused_naming_the_setting(string key, string value) =>
         Assert.Contains(key, RetentionPolicy.ConfigurationProblem(Config(key, value)));
 
@@ -30,5 +35,8 @@ public sealed class RetentionPolicyTests
         Assert.Null(RetentionPolicy.ConfigurationProblem(Config("Retention:MemberDataDays", "0")));
         Assert.Null(RetentionPolicy.ConfigurationProblem(Config("Retention:BatchSize", "4000")));
         Assert.Equal(8784, RetentionPolicy.From(Config("Retention:IdempotencyHours", "8784")).IdempotencyHours);
+        Assert.Null(RetentionPolicy.ConfigurationProblem(Config("Retention:MemberDataSchedule", "0 0 4 ? * SUN")));
+        Assert.Equal("0 0 4 ? * SUN", RetentionPolicy.From(Config("Retention:MemberDataSchedule", " 0 0 4 ? * SUN ")).MemberDataSchedule);
+        Assert.Equal(("0 0/15 * * * ?", "0 30 2 * * ?"), (RetentionPolicy.From(none).ExpirySchedule, RetentionPolicy.From(none).MemberDataSchedule));
     }
 }

@@ -8,7 +8,7 @@ using Quartz;
 
 public sealed record RetentionRunView(DateTimeOffset StartedAt, DateTimeOffset FinishedAt, string Outcome, int Affected, string Detail);
 
-public sealed record RetentionJobView(string Name, string Schedule, DateTimeOffset? NextRunAt, RetentionRunView? LastRun);
+public sealed record RetentionJobView(string Name, string Schedule, string Cron, DateTimeOffset? NextRunAt, RetentionRunView? LastRun);
 
 /// <summary>A closed program, and when its member references are (or were) replaced by hashes.</summary>
 public sealed record ClosedProgramView(string ProgramId, DateTimeOffset ClosedAt, DateTimeOffset? MemberDataHashDueAt, DateTimeOffset? MemberDataHashedAt);
@@ -25,13 +25,13 @@ public sealed class GetRetentionHandler(ContingencyDb db, RetentionPolicy policy
         var runs = await db.RetentionRuns.AsNoTracking().ToDictionaryAsync(r => r.Job, ct);
         var scheduler = await schedulers.GetScheduler(ct);
         var jobs = new List<RetentionJobView>();
-        foreach (var (name, schedule, _) in RetentionJobs.All)
+        foreach (var (name, schedule, cron) in RetentionJobs.Of(policy))
         {
             var next = (await scheduler.GetTriggersOfJob(RetentionJobs.KeyOf(name), ct)).Select(t => t.NextFireTimeUtc).Min();
             var last = runs.GetValueOrDefault(name) is { } run
                 ? new RetentionRunView(run.StartedAt, run.FinishedAt, run.Outcome, run.Affected, run.Detail)
                 : null;
-            jobs.Add(new RetentionJobView(name, schedule, next, last));
+            jobs.Add(new RetentionJobView(name, schedule, cron, next, last));
         }
 
         var closed = await db.Programs.AsNoTracking().Where(p => p.ClosedAt != null)

@@ -19,36 +19,74 @@ public sealed class HashMemberDataJob(ISender sender) : IJob
         await sender.Send(new HashMemberData(), cancellationToken);
 }
 
-/// <summary>The retention jobs, each durable with its one cron trigger in the persistent store (written again by every node at start).</summary>
-public static class RetentionJobs
+/// <summary>
+/// The retention jobs, each durable with its one cron trigger in the persistent store. Written at start
+/// by <see cref="SyncAsync"/>, which leaves a stored trigger alone unless its schedule changed.
+/// </summary>
+public static partial class RetentionJobs
 {
     public const string Group = "retention";
 
-    /// <summary>Each job's name and its schedule, in words and as a cron expression (UTC).</summary>
-    public static readonly IReadOnlyList<(string Name, string Schedule, string Cron)> All =
+    /// <summary>Each job's name and its schedule, in words and as a cron expression (UTC), as the policy sets them.</summary>
+    public static IReadOnlyList<(string Name, string Schedule, string Cron)> Of(RetentionPolicy policy) =>
     [
-        (ExpireIdempotencyRecords.Job, "every 15 minutes", "0 0/15 * * * ?"),
-        (HashMemberData.Job, "daily at 02:30 UTC", "0 30 2 * * ?"),
+        (ExpireIdempotencyRecords.Job, Words(policy.ExpirySchedule, RetentionPolicy.DefaultExpirySchedule, "every 15 minutes"), policy.ExpirySchedule),
+        (HashMemberData.Job, Words(policy.MemberDataSchedule, RetentionPolicy.DefaultMemberDataSchedule, "daily at 02:30 UTC"), policy.MemberDataSchedule),
     ];
+
+    private static string Words(string cron, string defaultCron, string defaultWords) => cron == defaultCron ? defaultWords : $"cron '{cron}' (UTC)";
 
     public static JobKey KeyOf(string name) => new(name, Group);
 
-    public static void AddRetentionJobs(this IQuartzBuilder q)
+    public static TriggerKey TriggerKeyOf(string name) => new($"{name}.schedule", Group);
+
+    private static IJobDetail JobOf(string name) => name switch
     {
-        Add<ExpireIdempotencyRecordsJob>(q, All[0]);
-        Add<HashMemberDataJob>(q, All[1]);
-    }
+        ExpireIdempotencyRecords.Job => Durable(JobBuilder.Create<ExpireIdempotencyRecordsJob>(), name),
+        HashMemberData.Job => Durable(JobBuilder.Create<HashMemberDataJob>(), name),
+        _ => throw new ArgumentOutOfRangeException(nameof(name), name, "not a retention job"),
+    };
+
+    private static IJobDetail Durable<TJob>(JobBuilder<TJob> builder, string name) where TJob : IJob =>
+        builder.WithIdentity(KeyOf(name)).StoreDurably().RequestRecovery().Build();
 
     /// <summary>
-    /// Every node writes the trigger again as it starts, from its own clock, so a moment missed while every
-    /// node was down is not made up (the next comes at its time); one missed while a node was up but busy
-    /// fires once (FireAndProceed), never a burst: each run does all that is due.
+    /// At start, on every node: each job stored, and its trigger written only when it is missing or its
+    /// schedule changed. A stored trigger is left as it is, so a node starting just after a moment fired
+    /// cannot arm that moment again (rewriting it from the node's own clock did, once per start), and a
+    /// moment missed while every node was down fires once when the first comes back (FireAndProceed),
+    /// never a burst: each run does all that is due. A changed schedule counts from the start that wrote it.
     /// </summary>
-    private static void Add<TJob>(IQuartzBuilder q, (string Name, string Schedule, string Cron) job) where TJob : IJob
+    public static async Task SyncAsync(IServiceProvider services, CancellationToken ct = default)
     {
-        q.AddJob<TJob>(j => j.WithIdentity(KeyOf(job.Name)).StoreDurably().RequestRecovery());
-        q.AddTrigger(t => t.ForJob(KeyOf(job.Name))
-            .WithIdentity($"{job.Name}.schedule", Group)
-            .WithCronSchedule(job.Cron, c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed)));
+        var policy = services.GetRequiredService<RetentionPolicy>();
+        var clock = services.GetRequiredService<TimeProvider>();
+        var log = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RetentionJobs).FullName!);
+        var scheduler = await services.GetRequiredService<ISchedulerFactory>().GetScheduler(ct);
+        foreach (var (name, _, cron) in Of(policy))
+        {
+            var job = JobOf(name);
+            await scheduler.AddJob(job, AddJobOptions.Replacing, ct);
+
+            var key = TriggerKeyOf(name);
+            if (await scheduler.GetTrigger(key, ct) is ICronTrigger stored && stored.CronExpressionString == cron
+                && stored.TimeZone.Id == TimeZoneInfo.Utc.Id && stored.MisfireInstruction == CronTriggerMisfireInstruction.FireAndProceed)
+                continue;
+            var trigger = TriggerBuilder.Create(clock).WithIdentity(key).ForJob(job.Key)
+                .WithCronSchedule(cron, c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
+                .Build();
+            try
+            {
+                if (await scheduler.RescheduleJob(key, trigger, ct) is null) await scheduler.ScheduleJob(trigger, new ScheduleJobOptions(), ct);
+                Scheduled(log, name, cron);
+            }
+            catch (ObjectAlreadyExistsException)
+            {
+                // Another node starting at the same time wrote it first, from the same settings.
+            }
+        }
     }
+
+    [LoggerMessage(LogLevel.Information, "Retention job {Job} scheduled on cron '{Cron}' (UTC)")]
+    private static partial void Scheduled(ILogger logger, string job, string cron);
 }

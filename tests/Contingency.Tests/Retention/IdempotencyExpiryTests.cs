@@ -114,6 +114,7 @@ public sealed class IdempotencyExpiryTests
     {
         await using var app = new ContingencyApp();
         app.Settings["Retention:ExpirySchedule"] = "0 0 3 * * ?";
+        app.Settings["Retention:IdempotencyHours"] = "1";
         var api = app.Api();
         var (_, providerId, _) = await api.Scenario();
         (await api.Post("/api/appointments", Api.BookingBody(providerId, "2027-03-02T09:00:00-08:00"), "key-1")).Expect(HttpStatusCode.Created);
@@ -123,16 +124,21 @@ public sealed class IdempotencyExpiryTests
         var job = await Job();
         Assert.Equal(("cron '0 0 3 * * ?' (UTC)", "0 0 3 * * ?"), (job.Str("schedule"), job.Str("cron")));
         var next = job.GetProperty("nextRunAt").GetDateTimeOffset();
-        Assert.Equal(new TimeSpan(3, 0, 0), next.UtcDateTime.TimeOfDay);
-        Assert.InRange(next - app.Clock.GetUtcNow(), TimeSpan.Zero, TimeSpan.FromDays(1));
+        Assert.Equal(new DateTimeOffset(2027, 2, 2, 3, 0, 0, TimeSpan.Zero), next); // the clock starts at 2027-02-01 16:00 UTC
         var other = Assert.Single((await api.Get("/api/retention")).Expect(HttpStatusCode.OK).GetProperty("jobs").EnumerateArray(), j => j.Str("name") == HashMemberData.Job);
         Assert.Equal(("daily at 02:30 UTC", "0 30 2 * * ?"), (other.Str("schedule"), other.Str("cron")));
 
-        // Past the window and past a 03:00: the job runs, removes the record and waits for the next 03:00.
-        app.Clock.Advance(TimeSpan.FromHours(25));
+        // At 02:50 the record is long past its hour, but the job has not run: on the default schedule it would have, many times.
+        app.Clock.SetUtcNow(new DateTimeOffset(2027, 2, 2, 2, 50, 0, TimeSpan.Zero));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, await RecordCount(app));
+        Assert.Equal(JsonValueKind.Null, (await Job()).GetProperty("lastRun").ValueKind);
+
+        // Past 03:00: it runs, removes the record, and waits for the next 03:00.
+        app.Clock.SetUtcNow(new DateTimeOffset(2027, 2, 2, 3, 0, 1, TimeSpan.Zero));
         Assert.True(await Eventually.True(async () => await RecordCount(app) == 0), "the configured schedule never ran the job");
-        Assert.True(await Eventually.True(async () => (await Job()).GetProperty("nextRunAt").GetDateTimeOffset() > app.Clock.GetUtcNow()));
-        Assert.Equal(new TimeSpan(3, 0, 0), (await Job()).GetProperty("nextRunAt").GetDateTimeOffset().UtcDateTime.TimeOfDay);
+        Assert.True(await Eventually.True(async () =>
+            (await Job()).GetProperty("nextRunAt").GetDateTimeOffset() == new DateTimeOffset(2027, 2, 3, 3, 0, 0, TimeSpan.Zero)));
     }
 
     /// <summary>
@@ -145,30 +151,40 @@ public sealed class IdempotencyExpiryTests
     {
         var path = TempDatabase.NewPath();
         var clock = new Microsoft.Extensions.Time.Testing.FakeTimeProvider(ContingencyApp.DefaultNow);
-        static async Task<ICronTrigger> Trigger(ContingencyApp app) =>
+        static async Task<ICronTrigger> Trigger(ContingencyApp app, string job) =>
             (ICronTrigger)(await (await app.Services.GetRequiredService<ISchedulerFactory>().GetScheduler())
-                .GetTrigger(RetentionJobs.TriggerKeyOf(ExpireIdempotencyRecords.Job)))!;
+                .GetTrigger(RetentionJobs.TriggerKeyOf(job)))!;
+        // The hashing on a schedule written in lower case, which Quartz stores in its own form (SUN).
+        const string Sundays = "0 0 4 ? * sun";
 
-        DateTimeOffset written;
+        (DateTimeOffset Expiry, DateTimeOffset Hashing) written;
         await using (var first = ContingencyApp.Over(path, clock))
         {
             first.SchedulerRuns = false;
-            written = (await Trigger(first)).StartTimeUtc;
+            first.Settings["Retention:MemberDataSchedule"] = Sundays;
+            written = ((await Trigger(first, ExpireIdempotencyRecords.Job)).StartTimeUtc, (await Trigger(first, HashMemberData.Job)).StartTimeUtc);
         }
         clock.Advance(TimeSpan.FromMinutes(5));
         await using (var second = ContingencyApp.Over(path, clock))
         {
             second.SchedulerRuns = false;
-            var same = await Trigger(second);
-            Assert.Equal((written, "0 0/15 * * * ?"), (same.StartTimeUtc, same.CronExpressionString));
+            second.Settings["Retention:MemberDataSchedule"] = Sundays;
+            var (expiry, hashing) = (await Trigger(second, ExpireIdempotencyRecords.Job), await Trigger(second, HashMemberData.Job));
+            Assert.Equal((written.Expiry, "0 0/15 * * * ?"), (expiry.StartTimeUtc, expiry.CronExpressionString));
+            Assert.Equal((written.Hashing, "0 0 4 ? * SUN"), (hashing.StartTimeUtc, hashing.CronExpressionString));
+            var reported = (await second.Api().Get("/api/retention")).Expect(HttpStatusCode.OK).GetProperty("jobs").EnumerateArray()
+                .Single(j => j.Str("name") == HashMemberData.Job);
+            Assert.Equal(("cron '0 0 4 ? * SUN' (UTC)", "0 0 4 ? * SUN"), (reported.Str("schedule"), reported.Str("cron")));
         }
         clock.Advance(TimeSpan.FromMinutes(5));
         await using var third = ContingencyApp.Over(path, clock);
         third.SchedulerRuns = false;
         third.Settings["Retention:ExpirySchedule"] = "0 0 3 * * ?";
-        var changed = await Trigger(third);
+        var changed = await Trigger(third, ExpireIdempotencyRecords.Job);
         Assert.Equal("0 0 3 * * ?", changed.CronExpressionString);
         Assert.InRange(changed.StartTimeUtc, clock.GetUtcNow().AddSeconds(-1), clock.GetUtcNow());
+        // Back to the default for the hashing: replaced too.
+        Assert.Equal("0 30 2 * * ?", (await Trigger(third, HashMemberData.Job)).CronExpressionString);
     }
 
     /// <summary>

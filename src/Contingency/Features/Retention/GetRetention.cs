@@ -25,13 +25,16 @@ public sealed class GetRetentionHandler(ContingencyDb db, RetentionPolicy policy
         var runs = await db.RetentionRuns.AsNoTracking().ToDictionaryAsync(r => r.Job, ct);
         var scheduler = await schedulers.GetScheduler(ct);
         var jobs = new List<RetentionJobView>();
-        foreach (var (name, schedule, cron) in RetentionJobs.Of(policy))
+        foreach (var (name, _, configured) in RetentionJobs.Of(policy))
         {
-            var next = (await scheduler.GetTriggersOfJob(RetentionJobs.KeyOf(name), ct)).Select(t => t.NextFireTimeUtc).Min();
+            // The schedule the store holds, which every node runs; this node's setting only before it is stored.
+            var triggers = await scheduler.GetTriggersOfJob(RetentionJobs.KeyOf(name), ct);
+            var next = triggers.Select(t => t.NextFireTimeUtc).Min();
+            var cron = triggers.OfType<ICronTrigger>().FirstOrDefault()?.CronExpressionString ?? configured;
             var last = runs.GetValueOrDefault(name) is { } run
                 ? new RetentionRunView(run.StartedAt, run.FinishedAt, run.Outcome, run.Affected, run.Detail)
                 : null;
-            jobs.Add(new RetentionJobView(name, schedule, cron, next, last));
+            jobs.Add(new RetentionJobView(name, RetentionJobs.Describe(name, cron), cron, next, last));
         }
 
         var closed = await db.Programs.AsNoTracking().Where(p => p.ClosedAt != null)

@@ -30,11 +30,20 @@ public static partial class RetentionJobs
     /// <summary>Each job's name and its schedule, in words and as a cron expression (UTC), as the policy sets them.</summary>
     public static IReadOnlyList<(string Name, string Schedule, string Cron)> Of(RetentionPolicy policy) =>
     [
-        (ExpireIdempotencyRecords.Job, Words(policy.ExpirySchedule, RetentionPolicy.DefaultExpirySchedule, "every 15 minutes"), policy.ExpirySchedule),
-        (HashMemberData.Job, Words(policy.MemberDataSchedule, RetentionPolicy.DefaultMemberDataSchedule, "daily at 02:30 UTC"), policy.MemberDataSchedule),
+        (ExpireIdempotencyRecords.Job, Describe(ExpireIdempotencyRecords.Job, policy.ExpirySchedule), policy.ExpirySchedule),
+        (HashMemberData.Job, Describe(HashMemberData.Job, policy.MemberDataSchedule), policy.MemberDataSchedule),
     ];
 
-    private static string Words(string cron, string defaultCron, string defaultWords) => cron == defaultCron ? defaultWords : $"cron '{cron}' (UTC)";
+    /// <summary>A job's schedule in words: the default's own, or the cron expression.</summary>
+    public static string Describe(string name, string cron) => (name, cron == RetentionPolicy.Normalized(DefaultOf(name))) switch
+    {
+        (ExpireIdempotencyRecords.Job, true) => "every 15 minutes",
+        (HashMemberData.Job, true) => "daily at 02:30 UTC",
+        _ => $"cron '{cron}' (UTC)",
+    };
+
+    private static string DefaultOf(string name) =>
+        name == ExpireIdempotencyRecords.Job ? RetentionPolicy.DefaultExpirySchedule : RetentionPolicy.DefaultMemberDataSchedule;
 
     public static JobKey KeyOf(string name) => new(name, Group);
 
@@ -69,20 +78,22 @@ public static partial class RetentionJobs
             await scheduler.AddJob(job, AddJobOptions.Replacing, ct);
 
             var key = TriggerKeyOf(name);
-            if (await scheduler.GetTrigger(key, ct) is ICronTrigger stored && stored.CronExpressionString == cron
-                && stored.TimeZone.Id == TimeZoneInfo.Utc.Id && stored.MisfireInstruction == CronTriggerMisfireInstruction.FireAndProceed)
+            var stored = await scheduler.GetTrigger(key, ct);
+            if (stored is ICronTrigger current && current.CronExpressionString == cron && current.TimeZone.HasSameRules(TimeZoneInfo.Utc)
+                && current.MisfireInstruction == CronTriggerMisfireInstruction.FireAndProceed && await scheduler.GetTriggerState(key, ct) != TriggerState.Error)
                 continue;
             var trigger = TriggerBuilder.Create(clock).WithIdentity(key).ForJob(job.Key)
                 .WithCronSchedule(cron, c => c.InTimeZone(TimeZoneInfo.Utc).WithMisfireInstruction(CronTriggerMisfireInstruction.FireAndProceed))
                 .Build();
             try
             {
-                if (await scheduler.RescheduleJob(key, trigger, ct) is null) await scheduler.ScheduleJob(trigger, new ScheduleJobOptions(), ct);
+                // Missing: stored only if no other node stored it meanwhile. Changed (or in error): replaced, in one store operation.
+                await scheduler.ScheduleJob(trigger, stored is null ? new ScheduleJobOptions() : ScheduleJobOptions.Replacing, ct);
                 Scheduled(log, name, cron);
             }
             catch (ObjectAlreadyExistsException)
             {
-                // Another node starting at the same time wrote it first, from the same settings.
+                // Another node starting at the same time stored it first, from the same settings.
             }
         }
     }

@@ -31,8 +31,15 @@ public sealed record RetentionPolicy(int IdempotencyHours, int MemberDataDays, i
         config.GetValue("Retention:IdempotencyHours", DefaultIdempotencyHours),
         config.GetValue("Retention:MemberDataDays", DefaultMemberDataDays),
         config.GetValue("Retention:BatchSize", DefaultBatchSize),
-        config["Retention:ExpirySchedule"] is { Length: > 0 } expiry ? expiry.Trim() : DefaultExpirySchedule,
-        config["Retention:MemberDataSchedule"] is { Length: > 0 } hashing ? hashing.Trim() : DefaultMemberDataSchedule);
+        Normalized(config["Retention:ExpirySchedule"] is { Length: > 0 } expiry ? expiry : DefaultExpirySchedule),
+        Normalized(config["Retention:MemberDataSchedule"] is { Length: > 0 } hashing ? hashing : DefaultMemberDataSchedule));
+
+    /// <summary>
+    /// A cron expression as Quartz stores it (<c>sun</c> becomes <c>SUN</c>, and so on), so that a start can tell
+    /// a stored trigger of the same schedule from a changed one; one Quartz cannot read stays as written.
+    /// </summary>
+    public static string Normalized(string cron) =>
+        Quartz.CronExpression.TryParse(cron.Trim(), out var expression) ? expression.CronExpressionString : cron.Trim();
 
     /// <summary>Why the retention settings cannot be used, in one line; null when they can.</summary>
     public static string? ConfigurationProblem(IConfiguration config)

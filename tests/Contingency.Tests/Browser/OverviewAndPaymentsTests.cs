@@ -23,7 +23,7 @@ public sealed class OverviewAndPaymentsTests(ScreensFixture screens)
         var week = await Json(api, $"/api/programs/{screens.ProgramId}/capacity?by=week");
         var totals = week.GetProperty("totals");
 
-        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(programs[0].GetProperty("name").GetString()!);
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToHaveTextAsync(programs.EnumerateArray().Single(p => p.GetProperty("id").GetString() == screens.ProgramId).GetProperty("name").GetString()!);
         await Assertions.Expect(page.Locator("[data-figure=committed]")).ToHaveTextAsync(Show.Count(totals.GetProperty("committed").GetInt32()));
         await Assertions.Expect(page.Locator("[data-figure=booked]")).ToHaveTextAsync(Show.Count(totals.GetProperty("booked").GetInt32()));
         await Assertions.Expect(page.Locator("[data-figure=utilization]")).ToHaveTextAsync(Show.Percent(totals.GetProperty("utilization").GetDecimal()));

@@ -42,6 +42,8 @@ public sealed class CloseScreenTests
         var close = context.Render<CloseScreen>(ps => ps.Add(s => s.Id, programId));
         close.WaitForAssertion(() => close.Find("button[type=submit]"));
         Assert.Empty(close.FindAll("#force"));
+        // Enrollment alone does not see the overview: the way back is the roster.
+        Assert.Equal("/providers", close.Find("h1 + p a").GetAttribute("href"));
         await close.Find("form").SubmitAsync();
 
         // Refused: one past appointment has no outcome. The refusal says so, and now offers to close anyway.

@@ -72,6 +72,7 @@ builder.Services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true)
 builder.Services.AddFhir();
 builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDetailsHandler.AddCode);
 builder.Services.AddSingleton(RetentionPolicy.From(builder.Configuration));
+builder.Services.AddSingleton<RetentionMetrics>();
 builder.Services.AddScoped<Idempotency>();
 builder.Services.AddExceptionHandler<ProblemDetailsHandler>();
 builder.Services.AddContingencyScheduler(builder.Configuration, builder.Environment);
@@ -89,6 +90,7 @@ var app = builder.Build();
 // them with the first context): each payment-run outcome then starts at 0, and the gauges exist from the start.
 _ = app.Services.GetService<OpenTelemetry.Metrics.MeterProvider>();
 _ = app.Services.GetRequiredService<ContingencyMetrics>();
+_ = app.Services.GetRequiredService<RetentionMetrics>();
 if (isMigrateCommand)
 {
     try

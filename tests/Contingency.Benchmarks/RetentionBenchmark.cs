@@ -7,6 +7,7 @@ using System.Net.Http.Json;
 using Contingency.Data;
 using Contingency.Data.Entities;
 using Contingency.Features.Retention;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 /// <summary>
@@ -98,11 +99,16 @@ public static class RetentionBenchmark
         }
     }
 
+    /// <summary>The expiry's metrics, on a meter of the benchmark's own (nothing listens).</summary>
+    private static readonly RetentionMetrics Metrics =
+        new(new ServiceCollection().AddMetrics().BuildServiceProvider()
+            .GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>());
+
     private static async Task<int> ExpireAsync(string database)
     {
         await using var db = new ContingencyDb(BenchDatabase.Options(database));
         var handler = new ExpireIdempotencyRecordsHandler(db, TimeProvider.System,
-            new RetentionPolicy(RetentionPolicy.DefaultIdempotencyHours, RetentionPolicy.DefaultMemberDataDays), NullLogger<ExpireIdempotencyRecordsHandler>.Instance);
+            new RetentionPolicy(RetentionPolicy.DefaultIdempotencyHours, RetentionPolicy.DefaultMemberDataDays), Metrics, NullLogger<ExpireIdempotencyRecordsHandler>.Instance);
         return await handler.Handle(new ExpireIdempotencyRecords(), CancellationToken.None);
     }
 

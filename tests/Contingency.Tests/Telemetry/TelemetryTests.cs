@@ -121,6 +121,39 @@ public sealed class TelemetryTests
         }, ByOutcome(telemetry, "book"));
     }
 
+    /// <summary>The retention runs are counted by job and outcome, and the rows they removed by job; every series from 0.</summary>
+    [Fact]
+    public async Task Retention_runs_and_their_rows_are_counted_by_job_and_outcome()
+    {
+        var telemetry = new TelemetryCapture();
+        await using var app = new ContingencyApp { SchedulerRuns = false };
+        app.Settings["Retention:MemberDataDays"] = "0";
+        telemetry.AddTo(app);
+        var api = app.Api();
+        var (_, providerId, _) = await api.Scenario();
+        (await api.Post("/api/appointments", Api.BookingBody(providerId, "2027-03-02T09:00:00-08:00"), "key-1")).Expect(HttpStatusCode.Created);
+        (await api.Post("/api/appointments", Api.BookingBody(providerId, "2027-03-02T10:00:00-08:00"), "key-2")).Expect(HttpStatusCode.Created);
+        app.Clock.Advance(TimeSpan.FromHours(25));
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var sender = scope.ServiceProvider.GetRequiredService<Mediator.ISender>();
+            Assert.Equal(2, await sender.Send(new Contingency.Features.Retention.ExpireIdempotencyRecords()));
+            Assert.Equal(0, await sender.Send(new Contingency.Features.Retention.ExpireIdempotencyRecords()));
+            Assert.Equal(0, await sender.Send(new Contingency.Features.Retention.HashMemberData())); // the policy is off
+        }
+        telemetry.Flush(app);
+
+        var runs = telemetry.Points(Contingency.Features.Retention.RetentionMetrics.Runs)
+            .ToDictionary(p => (p.Tags[Instrumentation.RetentionJob]!, p.Tags[Instrumentation.RetentionRunOutcome]!), p => p.Value);
+        Assert.Equal(new Dictionary<(string, string), double>
+        {
+            [("expire-idempotency-records", "completed")] = 2, [("expire-idempotency-records", "failed")] = 0, [("expire-idempotency-records", "off")] = 0,
+            [("hash-member-data", "completed")] = 0, [("hash-member-data", "failed")] = 0, [("hash-member-data", "off")] = 1,
+        }, runs);
+        var rows = telemetry.Points(Contingency.Features.Retention.RetentionMetrics.Rows).ToDictionary(p => p.Tags[Instrumentation.RetentionJob]!, p => p.Value);
+        Assert.Equal(new Dictionary<string, double> { ["expire-idempotency-records"] = 2, ["hash-member-data"] = 0 }, rows);
+    }
+
     [Fact]
     public async Task A_payment_run_is_one_span_with_its_program_batch_and_counts_and_is_counted_and_timed()
     {

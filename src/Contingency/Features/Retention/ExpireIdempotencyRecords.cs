@@ -18,7 +18,7 @@ public sealed record ExpireIdempotencyRecords : ICommand<int>
 /// Idempotent: a second run, or a run after a crash, finds only what is left.
 /// </summary>
 public sealed partial class ExpireIdempotencyRecordsHandler(ContingencyDb db, TimeProvider clock, RetentionPolicy policy,
-    ILogger<ExpireIdempotencyRecordsHandler> log) : ICommandHandler<ExpireIdempotencyRecords, int>
+    RetentionMetrics metrics, ILogger<ExpireIdempotencyRecordsHandler> log) : ICommandHandler<ExpireIdempotencyRecords, int>
 {
     /// <summary>Real time, not the service's clock: a pause for the database's other writers, not a moment of the policy.</summary>
     public static readonly TimeSpan BatchPause = TimeSpan.FromMilliseconds(10);
@@ -41,12 +41,12 @@ public sealed partial class ExpireIdempotencyRecordsHandler(ContingencyDb db, Ti
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            await RetentionRunLog.RecordAsync(db, ExpireIdempotencyRecords.Job, started, clock.GetUtcNow(), RetentionRun.Failed, total,
+            await RetentionRunLog.RecordAsync(db, metrics, ExpireIdempotencyRecords.Job, started, clock.GetUtcNow(), RetentionRun.Failed, total,
                 $"{RetentionRunLog.Failure(e)} after removing {total} records", log);
             throw;
         }
         Expired(log, total, policy.IdempotencyHours);
-        await RetentionRunLog.RecordAsync(db, ExpireIdempotencyRecords.Job, started, clock.GetUtcNow(), RetentionRun.Completed, total,
+        await RetentionRunLog.RecordAsync(db, metrics, ExpireIdempotencyRecords.Job, started, clock.GetUtcNow(), RetentionRun.Completed, total,
             $"{total} idempotency records older than {policy.IdempotencyHours} h removed", log);
         return total;
     }

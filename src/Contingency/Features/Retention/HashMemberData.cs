@@ -29,7 +29,7 @@ public sealed record HashMemberData : ICommand<int>
 /// and skip it: nothing is ever hashed twice.
 /// </summary>
 public sealed partial class HashMemberDataHandler(ContingencyDb db, TimeProvider clock, RetentionPolicy policy,
-    ILogger<HashMemberDataHandler> log) : ICommandHandler<HashMemberData, int>
+    RetentionMetrics metrics, ILogger<HashMemberDataHandler> log) : ICommandHandler<HashMemberData, int>
 {
     public const string Prefix = "h:";
 
@@ -38,7 +38,7 @@ public sealed partial class HashMemberDataHandler(ContingencyDb db, TimeProvider
         var started = clock.GetUtcNow();
         if (policy.MemberDataDays == 0)
         {
-            await RetentionRunLog.RecordAsync(db, HashMemberData.Job, started, started, RetentionRun.Off, 0,
+            await RetentionRunLog.RecordAsync(db, metrics, HashMemberData.Job, started, started, RetentionRun.Off, 0,
                 "Retention:MemberDataDays is 0: member data is kept", log);
             return 0;
         }
@@ -65,11 +65,11 @@ public sealed partial class HashMemberDataHandler(ContingencyDb db, TimeProvider
         }
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
-            await RetentionRunLog.RecordAsync(db, HashMemberData.Job, started, clock.GetUtcNow(), RetentionRun.Failed, total,
+            await RetentionRunLog.RecordAsync(db, metrics, HashMemberData.Job, started, clock.GetUtcNow(), RetentionRun.Failed, total,
                 $"{RetentionRunLog.Failure(e)} after {total} appointments; programs done: {Listed(programs)}", log);
             throw;
         }
-        await RetentionRunLog.RecordAsync(db, HashMemberData.Job, started, clock.GetUtcNow(), RetentionRun.Completed, total,
+        await RetentionRunLog.RecordAsync(db, metrics, HashMemberData.Job, started, clock.GetUtcNow(), RetentionRun.Completed, total,
             $"{total} appointments' member references hashed; programs: {Listed(programs)}", log);
         return total;
     }

@@ -16,9 +16,10 @@ public static partial class RetentionRunLog
     /// After the run's own writes, in a transaction of its own: a run that did its work and then failed
     /// to say so has still done it (and the next run finds nothing left). Never fails the run.
     /// </summary>
-    public static async Task RecordAsync(ContingencyDb db, string job, DateTimeOffset startedAt, DateTimeOffset finishedAt,
+    public static async Task RecordAsync(ContingencyDb db, RetentionMetrics metrics, string job, DateTimeOffset startedAt, DateTimeOffset finishedAt,
         string outcome, int affected, string detail, ILogger log)
     {
+        metrics.Run(job, outcome, affected);
         try
         {
             db.ChangeTracker.Clear();

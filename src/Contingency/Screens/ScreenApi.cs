@@ -7,8 +7,12 @@ using System.Text.Json;
 using Contingency.Infrastructure;
 using Microsoft.AspNetCore.Components.Authorization;
 
-/// <summary>A refusal as the API answered it: status, <c>code</c>, and what a person should read.</summary>
-public sealed record ApiProblem(int Status, string Code, string Title, string? Detail, IReadOnlyDictionary<string, string[]>? Errors)
+/// <summary>
+/// A refusal as the API answered it: status, <c>code</c>, and what a person should read; for a refusal that
+/// lists what stands in the way (a close's open appointments or unpaid payments), their <c>count</c> and ids.
+/// </summary>
+public sealed record ApiProblem(int Status, string Code, string Title, string? Detail, IReadOnlyDictionary<string, string[]>? Errors,
+    int? Count = null, IReadOnlyList<string>? Ids = null)
 {
     /// <summary>One line for the screen: the detail when the API gave one, else the title; a refusal of the person in plain words.</summary>
     public string Message => Status switch
@@ -119,7 +123,13 @@ public sealed class ScreenApi(IHttpClientFactory clients, AuthenticationStatePro
                 ? e.EnumerateObject().ToDictionary(p => p.Name,
                     p => p.Value.ValueKind == JsonValueKind.Array ? p.Value.EnumerateArray().Select(x => x.GetString() ?? "").ToArray() : [p.Value.ToString()])
                 : null;
-            return new ApiProblem(status, Text("code") ?? "error", Text("title") ?? response.ReasonPhrase ?? "Refused", Text("detail"), errors);
+            int? count = root.TryGetProperty("count", out var c) && c.ValueKind == JsonValueKind.Number && c.TryGetInt32(out var n) ? n : null;
+            var ids = ((string[])["appointmentIds", "paymentIds"])
+                .Select(name => root.TryGetProperty(name, out var list) && list.ValueKind == JsonValueKind.Array
+                    ? list.EnumerateArray().Where(x => x.ValueKind == JsonValueKind.String).Select(x => x.GetString()!).ToList()
+                    : null)
+                .FirstOrDefault(list => list is not null);
+            return new ApiProblem(status, Text("code") ?? "error", Text("title") ?? response.ReasonPhrase ?? "Refused", Text("detail"), errors, count, ids);
         }
         catch (JsonException)
         {

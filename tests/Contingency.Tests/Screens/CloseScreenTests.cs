@@ -31,13 +31,16 @@ public sealed class CloseScreenTests
             Assert.Empty(screen.FindAll("button"));
         }
 
+        // A second program, ended too and left open: the roster keeps offering it after the first is closed.
+        var other = (await api.CreateProgram(Api.ProgramBody(startsOn: "2027-03-01", weeks: 4))).Id();
         app.Clock.SetUtcNow(DayAfter);
         (await api.Post($"/api/programs/{programId}/payment-runs", null)).Expect(HttpStatusCode.OK);
         await using var context = new ScreenContext(app, Roles.Enrollment);
 
-        // The roster shows the ended program with the way to close it.
+        // The roster shows both ended programs with the way to close them.
         var roster = context.Render<ProviderRoster>();
-        roster.WaitForAssertion(() => Assert.Equal($"/programs/{programId}/close", roster.Find("[data-testid=ended-programs] a").GetAttribute("href")));
+        roster.WaitForAssertion(() => Assert.Equal([$"/programs/{programId}/close", $"/programs/{other}/close"],
+            roster.FindAll("[data-testid=ended-programs] a").Select(a => a.GetAttribute("href")).Order()));
 
         var close = context.Render<CloseScreen>(ps => ps.Add(s => s.Id, programId));
         close.WaitForAssertion(() => close.Find("button[type=submit]"));
@@ -46,21 +49,60 @@ public sealed class CloseScreenTests
         Assert.Equal("/providers", close.Find("h1 + p a").GetAttribute("href"));
         await close.Find("form").SubmitAsync();
 
-        // Refused: one past appointment has no outcome. The refusal says so, and now offers to close anyway.
-        close.WaitForAssertion(() => Assert.Contains("1 past appointments", close.Find("p.error[role=alert]").TextContent));
-        Assert.Equal($"/scheduling/{programId}/appointments", close.Find("p.error + p a").GetAttribute("href"));
+        // Refused: one past appointment has no outcome. The refusal lists it (enrollment cannot open the
+        // scheduling screens, so no link there), and the form now offers to close anyway.
+        close.WaitForAssertion(() => Assert.Equal("1 past appointment has no outcome yet (completed or no-show):",
+            close.Find("[data-testid=refusal] p").TextContent.Trim()));
+        Assert.Equal([open], close.FindAll("[data-testid=open-appointments] li").Select(li => li.TextContent));
+        Assert.Empty(close.FindAll("[data-testid=refusal] a"));
         Assert.Equal("booked", (await api.Get($"/api/appointments/{open}")).Expect(HttpStatusCode.OK).Str("status"));
         close.Find("#force").Change(true);
         await close.Find("form").SubmitAsync();
 
-        close.WaitForAssertion(() => Assert.Contains("was closed at Mon 2027-04-26", close.Find("[data-testid=closed]").TextContent));
+        close.WaitForAssertion(() => Assert.Contains("was closed at Mon 2027-04-26", close.Find("[role=status] [data-testid=closed]").TextContent));
+        Assert.Empty(close.FindAll("form"));
+        Assert.EndsWith(" is closed", close.Find("h1").TextContent);
         Assert.Equal("unresolved", (await api.Get($"/api/appointments/{open}")).Expect(HttpStatusCode.OK).Str("status"));
         Assert.Equal(System.Text.Json.JsonValueKind.String, (await api.Get($"/api/programs/{programId}")).Expect(HttpStatusCode.OK).GetProperty("closedAt").ValueKind);
 
-        // Closed, the roster no longer offers it.
-        var after = context.Render<ProviderRoster>();
-        after.WaitForAssertion(() => Assert.Contains(context.Answers, a => a.Path == "/api/programs" && a.Status == 200));
-        after.WaitForAssertion(() => Assert.Empty(after.FindAll("[data-testid=ended-programs]")));
+        // Closed, the roster no longer offers it; the other is still there.
+        await using var later = new ScreenContext(app, Roles.Enrollment);
+        var after = later.Render<ProviderRoster>();
+        after.WaitForAssertion(() => Assert.Equal([$"/programs/{other}/close"],
+            after.FindAll("[data-testid=ended-programs] a").Select(a => a.GetAttribute("href"))));
+    }
+
+    [Fact]
+    public async Task A_person_without_enrollment_sees_why_the_close_is_not_theirs_and_a_scheduler_gets_the_way_to_the_outcomes()
+    {
+        await using var app = new ContingencyApp { SchedulerRuns = false };
+        var api = app.Api();
+        var (programId, providerId, _) = await api.Scenario();
+        await api.Book(Api.BookingBody(providerId, "2027-04-23T09:00:00-07:00"));
+        app.Clock.SetUtcNow(DayAfter);
+
+        await using (var planner = new ScreenContext(app, Roles.Capacity))
+        {
+            var screen = planner.Render<CloseScreen>(ps => ps.Add(s => s.Id, programId));
+            screen.WaitForAssertion(() => Assert.Contains("Closing it takes the enrollment role.", screen.Find("[data-testid=not-allowed]").TextContent));
+            Assert.Empty(screen.FindAll("form"));
+            Assert.Equal($"/programs/{programId}", screen.Find("h1 + p a").GetAttribute("href"));
+        }
+
+        // Payments first: the refusal counts them and, for a person with finance, leads to accounts payable.
+        await using var both = new ScreenContext(app, Roles.Enrollment, Roles.Scheduling, Roles.Finance);
+        var close = both.Render<CloseScreen>(ps => ps.Add(s => s.Id, programId));
+        close.WaitForAssertion(() => close.Find("button[type=submit]"));
+        await close.Find("form").SubmitAsync();
+        close.WaitForAssertion(() => Assert.Equal("9 payments are not released yet: the program closes once every payment is.",
+            close.Find("[data-testid=refusal] p").TextContent.Trim()));
+        Assert.Equal("/payments", close.Find("[data-testid=refusal] a").GetAttribute("href"));
+        Assert.Empty(close.FindAll("#force"));
+
+        (await api.Post($"/api/programs/{programId}/payment-runs", null)).Expect(HttpStatusCode.OK);
+        await close.Find("form").SubmitAsync();
+        close.WaitForAssertion(() => Assert.Equal($"/scheduling/{programId}/appointments", close.Find("[data-testid=refusal] a").GetAttribute("href")));
+        close.Find("#force");
     }
 
     [Fact]

@@ -152,6 +152,28 @@ public sealed class TelemetryTests
         }, runs);
         var rows = telemetry.Points(Contingency.Features.Retention.RetentionMetrics.Rows).ToDictionary(p => p.Tags[Instrumentation.RetentionJob]!, p => p.Value);
         Assert.Equal(new Dictionary<string, double> { ["expire-idempotency-records"] = 2, ["hash-member-data"] = 0 }, rows);
+
+        // The failing gauge is read from the jobs' last runs: 1 from a failed run until a run completes.
+        var reader = app.Services.GetServices<IHostedService>().OfType<GaugeReader>().Single();
+        async Task<Dictionary<string, double>> Failing()
+        {
+            await reader.ReadAsync(CancellationToken.None);
+            telemetry.Flush(app);
+            return telemetry.Points(Contingency.Features.Retention.RetentionMetrics.Failing).ToDictionary(p => p.Tags[Instrumentation.RetentionJob]!, p => p.Value);
+        }
+        Assert.Equal(new Dictionary<string, double> { ["expire-idempotency-records"] = 0, ["hash-member-data"] = 0 }, await Failing());
+        await using (var scope = app.Services.CreateAsyncScope())
+        {
+            var db = scope.ServiceProvider.GetRequiredService<ContingencyDb>();
+            var failed = await db.RetentionRuns.SingleAsync(r => r.Job == "expire-idempotency-records");
+            failed.Record(app.Clock.GetUtcNow(), app.Clock.GetUtcNow(), Contingency.Data.Entities.RetentionRun.Failed, 0, "failed: TimeoutException after removing 0 records");
+            await db.SaveChangesAsync();
+        }
+        Assert.Equal(new Dictionary<string, double> { ["expire-idempotency-records"] = 1, ["hash-member-data"] = 0 }, await Failing());
+        app.Clock.Advance(TimeSpan.FromMinutes(1));
+        await using (var scope = app.Services.CreateAsyncScope())
+            await scope.ServiceProvider.GetRequiredService<Mediator.ISender>().Send(new Contingency.Features.Retention.ExpireIdempotencyRecords());
+        Assert.Equal(new Dictionary<string, double> { ["expire-idempotency-records"] = 0, ["hash-member-data"] = 0 }, await Failing());
     }
 
     [Fact]

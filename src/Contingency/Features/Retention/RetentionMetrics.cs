@@ -7,12 +7,16 @@ using Contingency.Infrastructure.Telemetry;
 /// <summary>
 /// The retention jobs' metrics, on the service's meter: runs by job and outcome, and the rows they
 /// removed or changed. This node's own counts (add them up over the nodes). Every job and outcome has
-/// its series from the start, so the first failure after a restart is an increase (ContingencyRetentionJobFailed).
+/// its series from the start. Whether a job's last run failed, which ContingencyRetentionJobFailing alerts on, is
+/// a gauge read from the database (<see cref="Failing"/>), so it holds across restarts until a run completes.
 /// </summary>
 public sealed class RetentionMetrics
 {
     public const string Runs = "contingency.retention_runs";
-    public const string Rows = "contingency.retention.rows";
+    public const string Rows = "contingency.retention_run.rows";
+
+    /// <summary>A gauge read from the database (<see cref="Infrastructure.Telemetry.OperationsGauges"/>): 1 per job whose last run failed.</summary>
+    public const string Failing = "contingency.retention_run.failing";
 
     public static readonly IReadOnlyList<string> Jobs = [ExpireIdempotencyRecords.Job, HashMemberData.Job];
     public static readonly IReadOnlyList<string> Outcomes = [RetentionRun.Completed, RetentionRun.Failed, RetentionRun.Off];

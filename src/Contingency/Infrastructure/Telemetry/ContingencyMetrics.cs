@@ -53,8 +53,10 @@ public sealed class ContingencyMetrics
             "How late the scheduler is, per trigger group: seconds since the scheduled fire of the group's oldest trigger that is due and has not fired (0 when none waits), read every 15 s. The same on every node.");
         meter.CreateObservableGauge(PaymentsOverdue, gauges.OverduePayments, "{payment}",
             "Payments scheduled with dueAt more than 15 minutes past and not released, by program, read every 15 s. The same on every node.");
+        meter.CreateObservableGauge(Features.Retention.RetentionMetrics.Failing, gauges.RetentionFailing, unit: null,
+            "1 for a retention job whose last run failed, 0 otherwise, by job, read every 15 s. The same on every node.");
         meter.CreateObservableGauge(GaugesAge, gauges.Age, "s",
-            "Seconds since the scheduler-lag and overdue-payment gauges were last read from the database (they go quiet after 2 minutes).");
+            "Seconds since the scheduler-lag, overdue-payment and retention gauges were last read from the database (they go quiet after 2 minutes).");
         meter.CreateObservableGauge(Ready, readiness.Measure, unit: null,
             "1 when this node's readiness check passed at its last run, 0 when it failed, by check.");
     }

@@ -33,7 +33,7 @@ public static class Instrumentation
     public const string PaymentsAmount = "contingency.payment_run.amount";
     public const string Currency = "contingency.currency";
     public const string PaymentRunOutcome = "contingency.payment_run.outcome";
-    public const string RetentionJob = "contingency.retention.job";
+    public const string RetentionJob = "contingency.retention_run.job";
     public const string RetentionRunOutcome = "contingency.retention_run.outcome";
     // Quartz's own names for its groups, as its metrics carry them.
     public const string TriggerGroup = "quartz.trigger.group";

@@ -9,8 +9,8 @@ using Microsoft.EntityFrameworkCore;
 using OpenTelemetry;
 
 /// <summary>
-/// The two readings an operator alerts on, taken from the shared database: how late the scheduler is,
-/// and which payments are overdue. Read on the clock, not from the scheduler's own events, so both
+/// The readings an operator alerts on, taken from the shared database: how late the scheduler is,
+/// which payments are overdue, and which retention job's last run failed. Read on the clock, not from the scheduler's own events, so both
 /// grow while the scheduler is stopped, paused or wedged, which is when they matter. Read in the
 /// background every <see cref="Period"/> (<see cref="GaugeReader"/>), never in a scrape: a database
 /// that hangs must not make /metrics hang with it. A reading older than <see cref="Stale"/> is not
@@ -25,15 +25,17 @@ public sealed class OperationsGauges(TimeProvider clock)
 
     public static readonly TimeSpan Stale = TimeSpan.FromMinutes(2);
 
-    private sealed record Reading(DateTimeOffset At, IReadOnlyList<(string Group, double Seconds)> Lag, IReadOnlyList<(string ProgramId, long Overdue)> Overdue);
+    private sealed record Reading(DateTimeOffset At, IReadOnlyList<(string Group, double Seconds)> Lag, IReadOnlyList<(string ProgramId, long Overdue)> Overdue,
+        IReadOnlyList<string> FailedJobs);
 
     private volatile Reading? last;
 
     /// <summary>Keeps the newest reading: one that began earlier and finished later (a slow database) does not replace it.</summary>
-    public void Record(DateTimeOffset at, IReadOnlyList<(string Group, double Seconds)> lag, IReadOnlyList<(string ProgramId, long Overdue)> overdue)
+    public void Record(DateTimeOffset at, IReadOnlyList<(string Group, double Seconds)> lag, IReadOnlyList<(string ProgramId, long Overdue)> overdue,
+        IReadOnlyList<string>? failedJobs = null)
     {
         if (last is { } newer && newer.At > at) return;
-        last = new Reading(at, lag, overdue);
+        last = new Reading(at, lag, overdue, failedJobs ?? []);
     }
 
     private Reading? Current => last is { } reading && clock.GetUtcNow() - reading.At <= Stale ? reading : null;
@@ -52,6 +54,16 @@ public sealed class OperationsGauges(TimeProvider clock)
     public IEnumerable<Measurement<long>> OverduePayments() =>
         Current is { } r
             ? r.Overdue.Select(p => new Measurement<long>(p.Overdue, new KeyValuePair<string, object?>(Instrumentation.ProgramId, p.ProgramId)))
+            : [];
+
+    /// <summary>
+    /// Per retention job, 1 while its last recorded run failed and 0 otherwise (every job always has its
+    /// series): it stays 1 until a run completes, across restarts, as the policy stays unkept till then.
+    /// </summary>
+    public IEnumerable<Measurement<long>> RetentionFailing() =>
+        Current is { } r
+            ? Features.Retention.RetentionMetrics.Jobs.Select(job => new Measurement<long>(r.FailedJobs.Contains(job) ? 1 : 0,
+                new KeyValuePair<string, object?>(Instrumentation.RetentionJob, job)))
             : [];
 
     /// <summary>Seconds since the last reading that succeeded; none before the first.</summary>
@@ -132,7 +144,8 @@ public sealed partial class GaugeReader(
             var overdue = await db.Programs.AsNoTracking()
                 .Select(p => new { p.Id, Count = db.Payments.Count(x => x.ProgramId == p.Id && x.Status == Payment.Scheduled && x.DueAt < cutoff) })
                 .ToListAsync(timeout.Token);
-            gauges.Record(now, lag, overdue.Select(p => (p.Id, (long)p.Count)).ToList());
+            var failed = await db.RetentionRuns.AsNoTracking().Where(r => r.Outcome == RetentionRun.Failed).Select(r => r.Job).ToListAsync(timeout.Token);
+            gauges.Record(now, lag, overdue.Select(p => (p.Id, (long)p.Count)).ToList(), failed);
         }
         catch (Exception e) when (!ct.IsCancellationRequested)
         {
@@ -150,6 +163,6 @@ public sealed partial class GaugeReader(
         command.Parameters.Add(parameter);
     }
 
-    [LoggerMessage(LogLevel.Warning, "The scheduler-lag and overdue-payment gauges could not be read from the database; the last reading stands until it is 2 minutes old")]
+    [LoggerMessage(LogLevel.Warning, "The scheduler-lag, overdue-payment and retention gauges could not be read from the database; the last reading stands until it is 2 minutes old")]
     private static partial void ReadingFailed(ILogger logger, Exception exception);
 }

@@ -170,6 +170,24 @@ public sealed class IdempotencyExpiryTests
                 .Single(j => j.Str("name") == HashMemberData.Job);
             Assert.Equal(("cron '0 0 4 ? * SUN' (UTC)", "0 0 4 ? * SUN"), (reported.Str("schedule"), reported.Str("cron")));
         }
+        // A stored trigger Quartz put in error (a job it could not load, say) is written again, not left for good.
+        await using (var connection = TestDatabase.Open(path))
+        await using (var update = connection.CreateCommand())
+        {
+            update.CommandText = "UPDATE QRTZ_TRIGGERS SET TRIGGER_STATE = 'ERROR' WHERE TRIGGER_NAME = @name";
+            update.With("name", RetentionJobs.TriggerKeyOf(ExpireIdempotencyRecords.Job).Name);
+            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+        }
+        clock.Advance(TimeSpan.FromMinutes(5));
+        await using (var repaired = ContingencyApp.Over(path, clock))
+        {
+            repaired.SchedulerRuns = false;
+            repaired.Settings["Retention:MemberDataSchedule"] = Sundays;
+            var scheduler = await repaired.Services.GetRequiredService<ISchedulerFactory>().GetScheduler();
+            Assert.Equal(TriggerState.Normal, await scheduler.GetTriggerState(RetentionJobs.TriggerKeyOf(ExpireIdempotencyRecords.Job)));
+            Assert.Equal(clock.GetUtcNow(), (await Trigger(repaired, ExpireIdempotencyRecords.Job)).StartTimeUtc, TimeSpan.FromSeconds(1));
+            Assert.Equal(written.Hashing, (await Trigger(repaired, HashMemberData.Job)).StartTimeUtc);
+        }
         clock.Advance(TimeSpan.FromMinutes(5));
         await using var third = ContingencyApp.Over(path, clock);
         third.SchedulerRuns = false;

@@ -154,6 +154,8 @@ public sealed class EnrollmentTests(ScreensFixture screens)
             await ScreensFixture.Screenshot(page, "close-program");
             await page.GetByRole(AriaRole.Button, new() { Name = $"Close {name}" }).ClickAsync();
             await Assertions.Expect(page.GetByRole(AriaRole.Status)).ToContainTextAsync($"{name} was closed at");
+            // The keyboard is where the outcome is, not lost with the form that went.
+            await Assertions.Expect(page.Locator("[data-testid=closed]")).ToBeFocusedAsync();
             await ScreensFixture.AssertAccessible(page);
         }
         finally

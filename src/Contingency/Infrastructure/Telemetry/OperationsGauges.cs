@@ -10,8 +10,9 @@ using OpenTelemetry;
 
 /// <summary>
 /// The readings an operator alerts on, taken from the shared database: how late the scheduler is,
-/// which payments are overdue, and which retention job's last run failed. Read on the clock, not from the scheduler's own events, so both
-/// grow while the scheduler is stopped, paused or wedged, which is when they matter. Read in the
+/// which payments are overdue, and which retention job's last run failed. Read on the clock, not from the
+/// scheduler's own events, so the first two grow while the scheduler is stopped, paused or wedged, which
+/// is when they matter, and the third holds from a failed run until a run completes, across restarts. Read in the
 /// background every <see cref="Period"/> (<see cref="GaugeReader"/>), never in a scrape: a database
 /// that hangs must not make /metrics hang with it. A reading older than <see cref="Stale"/> is not
 /// reported (its series goes quiet) rather than shown as current.

@@ -25,7 +25,7 @@ public sealed class GetRetentionHandler(ContingencyDb db, RetentionPolicy policy
         var runs = await db.RetentionRuns.AsNoTracking().ToDictionaryAsync(r => r.Job, ct);
         var scheduler = await schedulers.GetScheduler(ct);
         var jobs = new List<RetentionJobView>();
-        foreach (var (name, _, configured) in RetentionJobs.Of(policy))
+        foreach (var (name, configured) in RetentionJobs.Of(policy))
         {
             // The schedule the store holds, which every node runs; this node's setting only before it is stored.
             var triggers = await scheduler.GetTriggersOfJob(RetentionJobs.KeyOf(name), ct);

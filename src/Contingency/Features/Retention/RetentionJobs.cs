@@ -27,11 +27,11 @@ public static partial class RetentionJobs
 {
     public const string Group = "retention";
 
-    /// <summary>Each job's name and its schedule, in words and as a cron expression (UTC), as the policy sets them.</summary>
-    public static IReadOnlyList<(string Name, string Schedule, string Cron)> Of(RetentionPolicy policy) =>
+    /// <summary>Each job's name and its cron expression (UTC), as the policy sets them.</summary>
+    public static IReadOnlyList<(string Name, string Cron)> Of(RetentionPolicy policy) =>
     [
-        (ExpireIdempotencyRecords.Job, Describe(ExpireIdempotencyRecords.Job, policy.ExpirySchedule), policy.ExpirySchedule),
-        (HashMemberData.Job, Describe(HashMemberData.Job, policy.MemberDataSchedule), policy.MemberDataSchedule),
+        (ExpireIdempotencyRecords.Job, policy.ExpirySchedule),
+        (HashMemberData.Job, policy.MemberDataSchedule),
     ];
 
     /// <summary>A job's schedule in words: the default's own, or the cron expression.</summary>
@@ -72,7 +72,7 @@ public static partial class RetentionJobs
         var clock = services.GetRequiredService<TimeProvider>();
         var log = services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(RetentionJobs).FullName!);
         var scheduler = await services.GetRequiredService<ISchedulerFactory>().GetScheduler(ct);
-        foreach (var (name, _, cron) in Of(policy))
+        foreach (var (name, cron) in Of(policy))
         {
             var job = JobOf(name);
             await scheduler.AddJob(job, AddJobOptions.Replacing, ct);
